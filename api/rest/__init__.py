@@ -1,0 +1,1 @@
+"""REST routes (OpenAPI), calling the same SearchService as GraphQL."""

@@ -1,0 +1,1 @@
+"""The one search service shared by REST and GraphQL."""

@@ -1,0 +1,90 @@
+"""The typed claim filter shared by REST and GraphQL, and its translation to a Meilisearch filter.
+
+AND across fields, OR within a list. Values are always quoted/escaped by ``indexer.meili.filters``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+
+from api.errors import BadUserInput
+from indexer.meili.filters import all_of, any_of, compare, equals
+
+CLAIMANT_TYPES = {"person", "organization", "media", "report", "unattributed"}
+KINDS = {"extracted", "verified"}
+
+
+@dataclass
+class ClaimFilterParams:
+    claimant: list[str] = field(default_factory=list)
+    claimant_type: list[str] = field(default_factory=list)
+    person: list[str] = field(default_factory=list)
+    organization: list[str] = field(default_factory=list)
+    place: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    article_id: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    cluster_id: list[str] = field(default_factory=list)
+    published_after: datetime | date | None = None
+    published_before: datetime | date | None = None
+    has_numbers: bool | None = None
+    number_at_least: float | None = None
+    number_at_most: float | None = None
+    min_checkworthiness: float | None = None
+
+
+def _ts(value: datetime | date, end_of_day: bool = False) -> float:
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.max if end_of_day else time.min)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return float(int(value.timestamp()))
+
+
+def build_claim_filter(f: ClaimFilterParams | None) -> str | None:
+    if f is None:
+        return None
+    bad_types = set(f.claimant_type) - CLAIMANT_TYPES
+    if bad_types:
+        raise BadUserInput(f"unknown claimantType {sorted(bad_types)}; expected one of {sorted(CLAIMANT_TYPES)}")
+    bad_kinds = set(f.kind) - KINDS
+    if bad_kinds:
+        raise BadUserInput(f"unknown kind {sorted(bad_kinds)}; expected one of {sorted(KINDS)}")
+    if f.min_checkworthiness is not None and not 0 <= f.min_checkworthiness <= 1:
+        raise BadUserInput("minCheckworthiness must be between 0 and 1")
+    for name, values in (
+        ("claimant", f.claimant), ("person", f.person), ("organization", f.organization),
+        ("place", f.place), ("source", f.source), ("articleId", f.article_id), ("clusterId", f.cluster_id),
+    ):
+        if len(values) > 100 or any(len(v) > 500 for v in values):
+            raise BadUserInput(f"{name}: at most 100 values of at most 500 characters")
+    try:
+        parts = [
+            any_of("claimant", f.claimant),
+            any_of("claimant_type", f.claimant_type),
+            any_of("people", f.person),
+            any_of("organizations", f.organization),
+            any_of("places", f.place),
+            any_of("source", f.source),
+            any_of("article_id", f.article_id),
+            any_of("kind", f.kind),
+            any_of("cluster_id", f.cluster_id),
+            compare("published_ts", ">=", _ts(f.published_after)) if f.published_after else None,
+            compare("published_ts", "<=", _ts(f.published_before, True)) if f.published_before else None,
+            equals("has_numbers", f.has_numbers) if f.has_numbers is not None else None,
+            compare("number_values", ">=", f.number_at_least) if f.number_at_least is not None else None,
+            compare("number_values", "<=", f.number_at_most) if f.number_at_most is not None else None,
+            compare("checkworthiness", ">=", f.min_checkworthiness) if f.min_checkworthiness is not None else None,
+        ]
+    except ValueError as exc:
+        raise BadUserInput(str(exc)) from exc
+    return all_of(parts)
+
+
+SORTS = {
+    "RELEVANCE": None,
+    "PUBLISHED_AT_DESC": ["published_ts:desc"],
+    "PUBLISHED_AT_ASC": ["published_ts:asc"],
+    "CHECKWORTHINESS_DESC": ["checkworthiness:desc"],
+}

@@ -1,0 +1,82 @@
+"""Typed Meilisearch index settings, declared once. Only the indexer applies them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class _Camel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    def to_meili(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class LocalizedAttributes(_Camel):
+    attribute_patterns: list[str]
+    locales: list[str]
+
+
+class MinWordSizeForTypos(_Camel):
+    one_typo: int = 5
+    two_typos: int = 9
+
+
+class TypoTolerance(_Camel):
+    enabled: bool = True
+    min_word_size_for_typos: MinWordSizeForTypos = MinWordSizeForTypos()
+    disable_on_attributes: list[str] = Field(default_factory=list)
+    disable_on_numbers: bool = True
+
+
+class Pagination(_Camel):
+    max_total_hits: int = 1000
+
+
+class Faceting(_Camel):
+    max_values_per_facet: int = 100
+
+
+class IndexSettings(_Camel):
+    searchable_attributes: list[str]
+    filterable_attributes: list[str]
+    sortable_attributes: list[str] = Field(default_factory=list)
+    displayed_attributes: list[str] = Field(default_factory=lambda: ["*"])
+    localized_attributes: list[LocalizedAttributes] | None = None
+    stop_words: list[str] = Field(default_factory=list)
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    typo_tolerance: TypoTolerance = TypoTolerance()
+    pagination: Pagination = Pagination()
+    faceting: Faceting = Faceting()
+    ranking_rules: list[str] | None = None
+
+
+ARABIC_STOP_WORDS = ["ال"]  # the article the tokenizer splits off: without it queries starting with ال match noise
+
+CLAIM_SEARCHABLE = ["text", "text_stem", "claimant", "people", "organizations", "places", "title"]
+
+CLAIMS = IndexSettings(
+    searchable_attributes=CLAIM_SEARCHABLE,
+    filterable_attributes=[
+        "id", "article_id", "kind", "claimant", "claimant_type", "people", "organizations",
+        "places", "source", "published_ts", "published_day", "published_month", "has_numbers",
+        "number_values", "checkworthiness", "cluster_id", "language", "rating",
+    ],
+    sortable_attributes=["published_ts", "checkworthiness", "sentence_index"],
+    localized_attributes=[LocalizedAttributes(attribute_patterns=CLAIM_SEARCHABLE, locales=["ara"])],
+    stop_words=ARABIC_STOP_WORDS,
+    pagination=Pagination(max_total_hits=1000),
+)
+
+ARTICLE_SEARCHABLE = ["title", "body", "title_stem", "body_stem", "source"]
+
+ARTICLES = IndexSettings(
+    searchable_attributes=ARTICLE_SEARCHABLE,
+    filterable_attributes=["id", "source", "published_ts", "updated_ts", "language"],
+    sortable_attributes=["published_ts", "updated_ts"],
+    localized_attributes=[LocalizedAttributes(attribute_patterns=ARTICLE_SEARCHABLE, locales=["ara"])],
+    stop_words=ARABIC_STOP_WORDS,
+)

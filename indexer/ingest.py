@@ -1,0 +1,120 @@
+"""Push articles and claims into Meilisearch: settings, batched writes, task waits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from indexer.documents import article_document, claim_document
+from indexer.extract import extract_claims, prepare_article
+from indexer.index_settings import ARTICLES, CLAIMS
+from indexer.meili.client import MeiliClient
+from indexer.meili.errors import MeiliTaskFailed
+from indexer.meili.filters import any_of
+from indexer.models import Article, Claim
+from indexer.settings import IndexerSettings
+
+
+@dataclass
+class IngestReport:
+    articles: int = 0
+    claims: int = 0
+    errors: list[str] = field(default_factory=list)
+    failed_tasks: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.failed_tasks
+
+
+@dataclass(frozen=True)
+class IndexNames:
+    claims: str
+    articles: str
+
+    @classmethod
+    def from_settings(cls, settings: IndexerSettings) -> IndexNames:
+        return cls(claims=settings.claims_index, articles=settings.articles_index)
+
+
+async def ensure_indexes(client: MeiliClient, names: IndexNames) -> None:
+    """Create both indexes if needed and apply the declared settings."""
+    for uid, settings in ((names.claims, CLAIMS), (names.articles, ARTICLES)):
+        if await client.get_index(uid) is None:
+            await client.create_index(uid)
+        await client.update_settings(uid, settings.to_meili())
+
+
+async def index_articles(
+    client: MeiliClient,
+    names: IndexNames,
+    articles: Iterable[Article],
+    *,
+    batch_size: int = 2000,
+    on_batch: Callable[[int, int], None] | None = None,
+    wait: bool = True,
+) -> IngestReport:
+    """Extract and push ``articles``; an article's previous claims are replaced, not duplicated."""
+    report = IngestReport()
+    tasks: list[int] = []
+    art_batch: list[dict[str, object]] = []
+    claim_batch: list[dict[str, object]] = []
+    ids: list[str] = []
+
+    async def flush() -> None:
+        if not art_batch:
+            return
+        # claims of re-indexed articles are replaced: delete the old ones first (tasks run in order)
+        tasks.append(
+            await client.delete_documents_by_filter(
+                names.claims, any_of("article_id", ids) or ""
+            )
+        )
+        tasks.append(await client.add_documents(names.articles, list(art_batch)))
+        if claim_batch:
+            tasks.append(await client.add_documents(names.claims, list(claim_batch)))
+        if on_batch:
+            on_batch(len(art_batch), len(claim_batch))
+        art_batch.clear()
+        claim_batch.clear()
+        ids.clear()
+
+    for article in articles:
+        prepared = prepare_article(article)
+        claims = extract_claims(prepared)
+        art_batch.append(article_document(prepared))
+        claim_batch.extend(claim_document(c, prepared.title) for c in claims)
+        ids.append(prepared.id)
+        report.articles += 1
+        report.claims += len(claims)
+        if len(art_batch) >= batch_size:
+            await flush()
+    await flush()
+    if wait:
+        await wait_all(client, tasks, report)
+    return report
+
+
+async def index_claims(client: MeiliClient, names: IndexNames, claims: Iterable[Claim], batch_size: int = 5000) -> IngestReport:
+    """Push already-built claims (imported verified claims)."""
+    report = IngestReport()
+    tasks: list[int] = []
+    batch: list[dict[str, object]] = []
+    for claim in claims:
+        batch.append(claim_document(claim))
+        report.claims += 1
+        if len(batch) >= batch_size:
+            tasks.append(await client.add_documents(names.claims, batch))
+            batch = []
+    if batch:
+        tasks.append(await client.add_documents(names.claims, batch))
+    await wait_all(client, tasks, report)
+    return report
+
+
+async def wait_all(client: MeiliClient, tasks: list[int], report: IngestReport) -> None:
+    for uid in tasks:
+        try:
+            await client.wait_for_task(uid, timeout=900)
+        except MeiliTaskFailed as exc:
+            report.failed_tasks.append(str(exc))

@@ -1,0 +1,1 @@
+"""Arabic text handling: cleaning, normalization, stemming, sentence splitting."""

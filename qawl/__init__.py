@@ -1,0 +1,1 @@
+"""qawl command line."""

@@ -1,0 +1,3 @@
+from qawl.cli import main
+
+main()
