@@ -166,5 +166,33 @@ def serve(
     _serve(url, os.environ.get("MEILI_MASTER_KEY", ""), host, port)
 
 
+# -- eval / bench: each command lives in its own module, imported only when it runs -----------
+eval_app = typer.Typer(no_args_is_help=True, help="Quality evaluations; print one JSON object on stdout.")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks; print one JSON object on stdout.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(bench_app, name="bench")
+
+
+def _register_optional(target: typer.Typer, module: str) -> None:
+    """Modules expose ``register(app)``; a module not written yet simply adds nothing."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return
+    mod.register(target)
+
+
+for _module in ("qawl.evals.keyword", "qawl.evals.retrieval", "qawl.evals.detection"):
+    _register_optional(eval_app, _module)
+for _module in ("qawl.bench.ingest", "qawl.bench.search", "qawl.bench.webhook", "qawl.bench.similar"):
+    _register_optional(bench_app, _module)
+for _module in ("qawl.jobs",):
+    _register_optional(app, _module)
+
+
 def main() -> None:
     app()
