@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.errors import BadUserInput, meili_errors
-from api.search.keyword import keyword_params
+from api.search import keyword
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError, MeiliError
 from indexer.meili.filters import any_of
@@ -63,7 +63,6 @@ class SearchService:
     async def search_claims(self, q: ClaimQuery) -> Page:
         self._check_limit(q.limit, q.offset)
         body: dict[str, Any] = {
-            **keyword_params(q.query),
             "limit": q.limit,
             "offset": q.offset,
             "attributesToRetrieve": CLAIM_FIELDS,
@@ -74,7 +73,7 @@ class SearchService:
             body["sort"] = q.sort
         if q.facets:
             body["facets"] = q.facets
-        if q.highlight and body.get("q"):
+        if q.highlight and q.query:
             body["attributesToHighlight"] = ["text"]
             body["highlightPreTag"] = "<mark>"
             body["highlightPostTag"] = "</mark>"
@@ -82,7 +81,7 @@ class SearchService:
                 body["attributesToCrop"] = ["text"]
                 body["cropLength"] = q.crop_length
         async with meili_errors():
-            res = await self.client.search(self.claims_index, body)
+            res = await keyword.execute(self.client, self.claims_index, body, q.query)
         return Page(
             hits=res["hits"],
             total=int(res.get("estimatedTotalHits", res.get("totalHits", 0))),
@@ -138,11 +137,11 @@ class SearchService:
 
     async def search_articles(self, query: str | None, limit: int, offset: int, filter_expr: str | None = None) -> Page:
         self._check_limit(limit, offset)
-        body: dict[str, Any] = {**keyword_params(query), "limit": limit, "offset": offset, "attributesToRetrieve": ARTICLE_FIELDS}
+        body: dict[str, Any] = {"limit": limit, "offset": offset, "attributesToRetrieve": ARTICLE_FIELDS}
         if filter_expr:
             body["filter"] = filter_expr
-        if not body.get("q"):
+        if not query:
             body["sort"] = ["published_ts:desc"]
         async with meili_errors():
-            res = await self.client.search(self.articles_index, body)
+            res = await keyword.execute(self.client, self.articles_index, body, query)
         return Page(hits=res["hits"], total=int(res.get("estimatedTotalHits", 0)), offset=offset, limit=limit)
