@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import logging
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import ORJSONResponse
+from starlette.middleware.cors import CORSMiddleware
 from strawberry.fastapi import GraphQLRouter
 
+from api.auth import AuthMiddleware
 from api.errors import QawlError, translate
+from api.logging import configure_logging
+from api.metrics import RequestMiddleware
 from api.graphql.context import Context
 from api.graphql.schema import build_schema
-from api.rest import claims, health
+from api import webhooks
+from api.rest import claims, health, pages
 from api.search.service import SearchService
 from api.settings import ApiSettings
+from api.webhooks import webhook_runtime
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliError
 
@@ -31,13 +35,22 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         admin = MeiliClient(settings.meili_url, settings.meili_master_key or None)
-        # reads go through a search-only key when one exists; the master key stays server-side
-        read_key = await admin.search_key() if settings.meili_master_key else None
+        # reads go through a search-only key; the master key stays server-side (admin calls only)
+        read_key = None
+        if settings.meili_master_key:
+            try:
+                read_key = await admin.search_key()
+            except MeiliError as exc:
+                log.warning("no search-only key from Meilisearch yet: %s", exc)
         reader = MeiliClient(settings.meili_url, read_key) if read_key else admin
         app.state.meili = admin
-        app.state.search = SearchService(reader, settings.claims_index, settings.articles_index, settings.max_first)
+        app.state.search = SearchService(reader, settings.claims_index, settings.articles_index, settings.max_first,
+                                         settings_client=admin)
+        for uid in (settings.claims_index, settings.articles_index):
+            await app.state.search.index_info(uid)
         try:
-            yield
+            async with webhook_runtime(app, settings):  # queue + in-process webhook worker
+                yield
         finally:
             if reader is not admin:
                 await reader.aclose()
@@ -66,15 +79,20 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         details = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
         return ORJSONResponse({"error": {"code": "BAD_USER_INPUT", "message": "invalid request", "details": details}}, status_code=422)
 
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        request.state.request_id = rid
-        start = time.perf_counter()
-        response = await call_next(request)
-        response.headers["x-request-id"] = rid
-        log.debug("request", extra={"request_id": rid, "path": request.url.path, "ms": (time.perf_counter() - start) * 1000})
-        return response
+    # pure ASGI middleware, outermost last: CORS (answers preflights, decorates 401/429 too),
+    # request id + metrics + access log + error masking, then API keys and rate limits
+    app.add_middleware(AuthMiddleware, settings=settings)
+    app.add_middleware(RequestMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+            expose_headers=["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+            max_age=600,
+        )
+    configure_logging(settings.log_level)
 
     schema = build_schema(settings)
 
@@ -85,4 +103,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health.router)
     app.include_router(claims.router)
+    app.include_router(webhooks.router)
+    pages.install(app, settings)
     return app

@@ -57,6 +57,18 @@ class UnsupportedMediaType(QawlError):
     code = "UNSUPPORTED_MEDIA_TYPE"
 
 
+class UnprocessableInput(QawlError):
+    """Well-formed JSON that is not acceptable (e.g. a webhook article that cannot be indexed)."""
+
+    status_code = 422
+    code = "BAD_USER_INPUT"
+
+
+class Conflict(QawlError):
+    status_code = 409
+    code = "CONFLICT"
+
+
 class SearchUnavailable(QawlError):
     status_code = 503
     code = "SEARCH_UNAVAILABLE"

@@ -43,6 +43,10 @@ class ApiSettings(BaseSettings):
     max_aliases: int = Field(default=30, alias="QAWL_GRAPHQL_MAX_ALIASES")
     max_tokens: int = Field(default=2000, alias="QAWL_GRAPHQL_MAX_TOKENS")
     search_page: bool = Field(default=True, alias="QAWL_SEARCH_PAGE")
+    # run the webhook worker inside the API process (``qawl worker`` can run beside it safely)
+    inline_worker: bool = Field(default=True, alias="QAWL_INLINE_WORKER")
+    worker_concurrency: int = Field(default=8, alias="QAWL_WORKER_CONCURRENCY", ge=1, le=64)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="QAWL_LOG_LEVEL")
 
     @field_validator("api_keys", mode="before")
     @classmethod

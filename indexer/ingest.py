@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from indexer.corpus_stats import StatsDelta, apply_delta, claim_terms, fetch_claim_terms
 from indexer.documents import article_document, claim_document
 from indexer.extract import extract_claims, prepare_article
 from indexer.index_settings import ARTICLES, CLAIMS
@@ -60,10 +61,15 @@ async def index_articles(
     art_batch: list[dict[str, object]] = []
     claim_batch: list[dict[str, object]] = []
     ids: list[str] = []
+    stats = StatsDelta()  # BM25 statistics of the claims index (indexer/corpus_stats.py)
 
     async def flush() -> None:
         if not art_batch:
             return
+        for terms in (await fetch_claim_terms(client, names.claims, filter_expr=any_of("article_id", ids))).values():
+            stats.remove(terms)
+        for doc in claim_batch:
+            stats.add(claim_terms(doc))
         # claims of re-indexed articles are replaced: delete the old ones first (tasks run in order)
         tasks.append(
             await client.delete_documents_by_filter(
@@ -92,6 +98,7 @@ async def index_articles(
     await flush()
     if wait:
         await wait_all(client, tasks, report)
+    await apply_delta(client, names.claims, stats)
     return report
 
 
@@ -100,15 +107,29 @@ async def index_claims(client: MeiliClient, names: IndexNames, claims: Iterable[
     report = IngestReport()
     tasks: list[int] = []
     batch: list[dict[str, object]] = []
+    stats = StatsDelta()  # BM25 statistics of the claims index (indexer/corpus_stats.py)
+    pushed: dict[str, list[str]] = {}  # terms of claims pushed by this call (a later duplicate id replaces them)
+
+    async def push() -> None:
+        stored = await fetch_claim_terms(client, names.claims, ids=[str(d["id"]) for d in batch if d["id"] not in pushed])
+        for doc in batch:
+            old = pushed.get(str(doc["id"]), stored.get(str(doc["id"])))
+            if old is not None:
+                stats.remove(old)
+            pushed[str(doc["id"])] = terms = claim_terms(doc)
+            stats.add(terms)
+        tasks.append(await client.add_documents(names.claims, batch))
+
     for claim in claims:
         batch.append(claim_document(claim))
         report.claims += 1
         if len(batch) >= batch_size:
-            tasks.append(await client.add_documents(names.claims, batch))
+            await push()
             batch = []
     if batch:
-        tasks.append(await client.add_documents(names.claims, batch))
+        await push()
     await wait_all(client, tasks, report)
+    await apply_delta(client, names.claims, stats)
     return report
 
 

@@ -137,6 +137,7 @@ def dev(
     port: Annotated[int, typer.Option(help="API port")] = int(os.environ.get("QAWL_PORT", "8000")),
     host: Annotated[str, typer.Option(help="API host")] = os.environ.get("QAWL_HOST", "127.0.0.1"),
     no_seeds: Annotated[bool, typer.Option("--no-seeds", help="do not index seeds/")] = False,
+    seeds: Annotated[Path | None, typer.Option("--seeds", help="index this folder instead of seeds/")] = None,
 ) -> None:
     """Managed Meilisearch (unless MEILI_URL), index seeds/, serve the API with GraphiQL."""
     os.environ.setdefault("QAWL_ENV", "development")
@@ -146,7 +147,7 @@ def dev(
         with meilisearch_for(data_dir=data_dir) as (url, key):
             typer.echo(f"qawl: Meilisearch at {url}", err=True)
             if not no_seeds:
-                report = asyncio.run(_index(url, key, _check_paths([REPO_ROOT / "seeds"]), settings, progress=False))
+                report = asyncio.run(_index(url, key, _check_paths([seeds or REPO_ROOT / "seeds"]), settings, progress=False))
                 _summary(report)
             typer.echo(f"qawl: GraphiQL at http://{host}:{port}/graphql  (search page: http://{host}:{port}/)", err=True)
             _serve(url, key, host, port)

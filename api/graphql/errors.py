@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from api.errors import QawlError
+from api.metrics import GRAPHQL_LATENCY, GRAPHQL_OPERATIONS, operation_label
 
 log = logging.getLogger("qawl.graphql")
 
@@ -38,3 +40,16 @@ class ErrorCodes(SchemaExtension):
                 shaped.append(GraphQLError("Internal server error", nodes=error.nodes, path=error.path,
                                            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}))
         result.errors = shaped
+
+
+class OperationMetrics(SchemaExtension):
+    """Latency and outcome of each GraphQL operation, by (bounded) operation name."""
+
+    def on_operation(self) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        ctx = self.execution_context
+        name = operation_label(ctx.operation_name)
+        GRAPHQL_LATENCY.labels(name).observe(time.perf_counter() - start)
+        errors = getattr(ctx.result, "errors", None) if ctx.result else None
+        GRAPHQL_OPERATIONS.labels(name, "error" if errors or getattr(ctx, "pre_execution_errors", None) else "ok").inc()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.types import Info
+from strawberry.types.nodes import Selection
 
 from api.errors import BadUserInput, NotFound
 from api.graphql.context import Context
-from api.graphql.errors import ErrorCodes
+from api.graphql.errors import ErrorCodes, OperationMetrics
 from api.graphql.ids import from_global
 from api.graphql.types import (
     Article,
@@ -24,23 +26,28 @@ from api.graphql.types import (
     ClaimFacets,
     ClaimFilter,
     ClaimSort,
-    FacetValue,
     Node,
     PageInfo,
 )
-from api.search.cursor import decode_offset, encode_offset
-from api.search.filters import SORTS, ClaimFilterParams, build_claim_filter
-from api.search.service import ClaimQuery, Page
+from api.search.filters import DATE_FACETS, FACETS, SORTS, ClaimFilterParams, build_claim_filter
+from api.search.service import CLAIM_FIELDS, ClaimQuery, Page
 from api.settings import ApiSettings
 
 DEFAULT_FIRST = 20
-FACET_FIELDS = {
-    "claimants": "claimant",
-    "places": "places",
-    "people": "people",
-    "organizations": "organizations",
-    "sources": "source",
-    "claimant_types": "claimant_type",
+FACET_FIELD_TO_ATTR = {
+    "claimants": "claimant", "places": "places", "people": "people", "organizations": "organizations",
+    "sources": "source", "claimantTypes": "claimant_type",
+}
+# Claim fields -> the document attributes they read; a field missing here reads every attribute
+NODE_ATTRS: dict[str, tuple[str, ...]] = {
+    "__typename": (), "id": ("id",), "claimId": ("id",), "text": ("text",), "highlight": ("text",),
+    "claimant": ("claimant",), "claimantType": ("claimant_type",), "attributionVerb": ("attribution_verb",),
+    "isQuote": ("is_quote",), "numbers": ("numbers",), "people": ("people",),
+    "organizations": ("organizations",), "places": ("places",), "dates": ("dates",),
+    "checkworthiness": ("checkworthiness",), "kind": ("kind",), "articleId": ("article_id",),
+    "sentenceIndex": ("sentence_index",), "publishedAt": ("published_at",), "source": ("source",),
+    "url": ("url",), "clusterId": ("cluster_id",), "rating": ("rating",), "article": ("article_id",),
+    "relatedClaims": ("cluster_id",),
 }
 
 
@@ -51,27 +58,64 @@ def filter_params(f: ClaimFilter | None) -> ClaimFilterParams | None:
     return ClaimFilterParams(**{k: v for k, v in values.items() if v is not None})
 
 
-def _facet_list(dist: dict[str, int]) -> list[FacetValue]:
-    return [FacetValue(value=k, count=v) for k, v in sorted(dist.items(), key=lambda kv: (-kv[1], kv[0]))]
+def _children(selections: Iterable[Selection], name: str) -> list[Selection]:
+    """Selections of the fields called ``name`` (through fragments) among ``selections``."""
+    out: list[Selection] = []
+    for sel in selections:
+        sel_name = getattr(sel, "name", None)
+        if sel_name == name and hasattr(sel, "arguments"):
+            out.extend(sel.selections)
+        elif not hasattr(sel, "arguments"):  # fragment spread / inline fragment
+            out.extend(_children(sel.selections, name))
+    return out
 
 
-def _wants(info: Info[Any, Any], name: str) -> bool:
-    for field in info.selected_fields:
-        for sel in field.selections:
-            if getattr(sel, "name", None) == name:
-                return True
-    return False
+def _fields(selections: Iterable[Selection]) -> list[Any]:
+    out: list[Any] = []
+    for sel in selections:
+        if hasattr(sel, "arguments"):
+            out.append(sel)
+        else:
+            out.extend(_fields(sel.selections))
+    return out
+
+
+def _plan(info: Info[Any, Any]) -> tuple[list[str] | None, list[str], bool]:
+    """From the selection: claim attributes to retrieve (None: all), facet attributes, totalCount?"""
+    top = info.selected_fields[0].selections
+    node_fields = _fields(_children(_children(top, "edges"), "node"))
+    attrs: set[str] | None = {"id"}
+    for f in node_fields:
+        mapped = NODE_ATTRS.get(f.name)
+        if mapped is None:
+            attrs = None
+            break
+        attrs.update(mapped)
+    facets: list[str] = []
+    for f in _fields(_children(top, "facets")):
+        if f.name in FACET_FIELD_TO_ATTR:
+            facets.append(FACET_FIELD_TO_ATTR[f.name])
+        elif f.name == "dateHistogram":
+            interval = f.arguments.get("interval", "MONTH")
+            facets.append(DATE_FACETS.get(getattr(interval, "value", str(interval)), "published_month"))
+    total = any(f.name == "totalCount" for f in _fields(top))
+    ordered = None if attrs is None else [a for a in CLAIM_FIELDS if a in attrs]
+    return ordered, list(dict.fromkeys(facets)), total
 
 
 def _page_info(page: Page) -> PageInfo:
-    start = encode_offset(page.offset + 1) if page.hits else None
-    end = encode_offset(page.offset + len(page.hits)) if page.hits else None
-    return PageInfo(has_next_page=page.has_next, has_previous_page=page.offset > 0, start_cursor=start, end_cursor=end)
+    return PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=page.cursors[0] if page.cursors else None,
+        end_cursor=page.end_cursor,
+    )
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Search claims: keyword query, filters, sort; a Relay connection.")
+    @strawberry.field(description="Search claims: keyword query, filter, sort; a Relay connection. Without a query "
+                                  "claims are listed newest first and pages go as deep as the listing does.")
     async def claims(
         self,
         info: Info[Context, None],
@@ -80,48 +124,48 @@ class Query:
         sort: ClaimSort | None = None,
         first: int = DEFAULT_FIRST,
         after: str | None = None,
-        crop: int | None = None,
+        crop: Annotated[int | None, strawberry.argument(
+            description="crop the highlight to about this many words around the first match")] = None,
     ) -> ClaimConnection:
-        offset = decode_offset(after)
         if crop is not None and not 3 <= crop <= 200:
             raise BadUserInput("crop must be between 3 and 200 words")
-        facets = list(FACET_FIELDS.values()) if _wants(info, "facets") else []
+        attributes, facets, total = _plan(info)
         page = await info.context.search.search_claims(
             ClaimQuery(
                 query=query,
                 filter=build_claim_filter(filter_params(filter)),
                 sort=SORTS[sort.value] if sort else None,
-                limit=first,
-                offset=offset,
+                first=first,
+                after=after,
                 facets=facets,
                 crop_length=crop,
+                attributes=attributes,
+                exact_total=total,
             )
         )
-        edges = [ClaimEdge(cursor=encode_offset(offset + i + 1), node=Claim(doc=hit)) for i, hit in enumerate(page.hits)]
-        facet_obj = None
-        if facets:
-            facet_obj = ClaimFacets(**{name: _facet_list(page.facets.get(attr, {})) for name, attr in FACET_FIELDS.items()})
-        return ClaimConnection(edges=edges, page_info=_page_info(page), total_count=page.total, facets=facet_obj)
+        edges = [ClaimEdge(cursor=c, node=Claim(doc=hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
+        return ClaimConnection(edges=edges, page_info=_page_info(page), total_count=page.total,
+                               facets=ClaimFacets(dist=page.facets))
 
-    @strawberry.field
+    @strawberry.field(description="One claim by its plain id (claimId) or global id.")
     async def claim(self, info: Info[Context, None], id: strawberry.ID) -> Claim | None:  # noqa: A002
         plain = _plain(id, "Claim")
         doc = await info.context.claim_loader.load(plain)
         return Claim(doc=doc) if doc else None
 
-    @strawberry.field
+    @strawberry.field(description="One article by its plain id (articleId) or global id.")
     async def article(self, info: Info[Context, None], id: strawberry.ID) -> Article | None:  # noqa: A002
         plain = _plain(id, "Article")
         doc = await info.context.article_loader.load(plain)
         return Article(doc=doc) if doc else None
 
-    @strawberry.field
+    @strawberry.field(description="Search articles; without a query, newest first. A Relay connection.")
     async def articles(
         self, info: Info[Context, None], query: str | None = None, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> ArticleConnection:
-        offset = decode_offset(after)
-        page = await info.context.search.search_articles(query, first, offset)
-        edges = [ArticleEdge(cursor=encode_offset(offset + i + 1), node=Article(doc=hit)) for i, hit in enumerate(page.hits)]
+        total = any(f.name == "totalCount" for f in _fields(info.selected_fields[0].selections))
+        page = await info.context.search.search_articles(query, first, after, exact_total=total)
+        edges = [ArticleEdge(cursor=c, node=Article(doc=hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
         return ArticleConnection(edges=edges, page_info=_page_info(page), total_count=page.total)
 
     @strawberry.field(description="Fetch any object by its global id.")
@@ -148,6 +192,7 @@ def _plain(value: str, type_name: str) -> str:
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
     extensions: list[Any] = [
         ErrorCodes,
+        OperationMetrics,
         # factories: a fresh extension per request; the parse/validation caches are module-level
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

@@ -7,10 +7,12 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graphql.context import Context
 from api.graphql.ids import to_global
+from api.jsonld import claim_jsonld
 from api.search.highlight import safe_highlight
 
 Doc = dict[str, Any]
@@ -30,7 +32,7 @@ class Number:
     unit: str | None = None
 
 
-@strawberry.type
+@strawberry.type(description="Relay page information.")
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
@@ -42,6 +44,18 @@ class PageInfo:
 class FacetValue:
     value: str
     count: int
+
+
+@strawberry.type(description="Claims per day (YYYY-MM-DD) or month (YYYY-MM), oldest first.")
+class DateBucket:
+    date: str
+    count: int
+
+
+@strawberry.enum
+class DateInterval(Enum):
+    DAY = "DAY"
+    MONTH = "MONTH"
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -144,6 +158,18 @@ class Claim(Node):
     def rating(self) -> str | None:
         return self.doc.get("rating")
 
+    @strawberry.field(description="Other claims of the same cluster (the same statement reported elsewhere).")
+    async def related_claims(self, info: Info[Context, None]) -> list[Claim]:
+        cluster = self.doc.get("cluster_id")
+        if not cluster:
+            return []
+        docs = await info.context.cluster_loader.load(cluster)
+        return [Claim(doc=d) for d in docs if d["id"] != self.doc["id"]]
+
+    @strawberry.field(description="schema.org JSON-LD: a ClaimReview for a rated verified claim, else a Claim.")
+    def claim_review(self) -> JSON:
+        return claim_jsonld(self.doc)
+
     @strawberry.field(description="The article the claim was extracted from (batched: one request per page).")
     async def article(self, info: Info[Context, None]) -> Article | None:
         article_id = self.doc.get("article_id")
@@ -195,7 +221,7 @@ class Article(Node):
 
     @strawberry.field(description="Claims of this article in reading order.")
     async def claims(self, info: Info[Context, None]) -> list[Claim]:
-        docs = await info.context.search.article_claims(self.doc["id"])
+        docs = await info.context.article_claims_loader.load(self.doc["id"])
         return [Claim(doc=d) for d in docs]
 
 
@@ -211,14 +237,43 @@ class ArticleEdge:
     node: Article
 
 
-@strawberry.type
+def _facet_list(dist: dict[str, int] | None) -> list[FacetValue]:
+    return [FacetValue(value=k, count=v) for k, v in sorted((dist or {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+@strawberry.type(description="Value counts over all claims matching the query and filter (most frequent first, "
+                             "at most the index's maxValuesPerFacet values each).")
 class ClaimFacets:
-    claimants: list[FacetValue]
-    places: list[FacetValue]
-    people: list[FacetValue]
-    organizations: list[FacetValue]
-    sources: list[FacetValue]
-    claimant_types: list[FacetValue]
+    dist: strawberry.Private[dict[str, dict[str, int]]]
+
+    @strawberry.field
+    def claimants(self) -> list[FacetValue]:
+        return _facet_list(self.dist.get("claimant"))
+
+    @strawberry.field
+    def places(self) -> list[FacetValue]:
+        return _facet_list(self.dist.get("places"))
+
+    @strawberry.field
+    def people(self) -> list[FacetValue]:
+        return _facet_list(self.dist.get("people"))
+
+    @strawberry.field
+    def organizations(self) -> list[FacetValue]:
+        return _facet_list(self.dist.get("organizations"))
+
+    @strawberry.field
+    def sources(self) -> list[FacetValue]:
+        return _facet_list(self.dist.get("source"))
+
+    @strawberry.field
+    def claimant_types(self) -> list[FacetValue]:
+        return _facet_list(self.dist.get("claimant_type"))
+
+    @strawberry.field(description="Date histogram of publication dates.")
+    def date_histogram(self, interval: DateInterval = DateInterval.MONTH) -> list[DateBucket]:
+        attr = "published_day" if interval == DateInterval.DAY else "published_month"
+        return [DateBucket(date=k, count=v) for k, v in sorted((self.dist.get(attr) or {}).items())]
 
 
 @strawberry.type

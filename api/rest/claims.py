@@ -1,22 +1,30 @@
-"""REST: claims and articles."""
+"""REST: claims and articles, over the same SearchService and filters as GraphQL."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import ORJSONResponse
 
 from api.deps import get_search
 from api.errors import NotFound
-from api.search.cursor import decode_offset, encode_offset
+from api.jsonld import claim_jsonld
+from api.search.filters import DATE_FACETS, FACETS, SORTS, ClaimFilterParams, build_claim_filter
 from api.search.highlight import safe_highlight
-from api.search.filters import SORTS, ClaimFilterParams, build_claim_filter
 from api.search.service import ClaimQuery, SearchService
 
 router = APIRouter(prefix="/v1", tags=["claims"])
 Search = Annotated[SearchService, Depends(get_search)]
+StrList = Annotated[list[str], Query()]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "BAD_USER_INPUT: invalid filter, cursor or limit"},
+    401: {"description": "UNAUTHENTICATED: missing or unknown API key"},
+    429: {"description": "RATE_LIMITED (Retry-After and RateLimit-* headers)"},
+    503: {"description": "SEARCH_UNAVAILABLE: Meilisearch is down"},
+}
 
 
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
@@ -27,81 +35,97 @@ def _public(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("/claims")
+@router.get("/claims", responses=ERRORS)
 async def list_claims(
     search: Search,
     q: str | None = Query(None, max_length=10_000, description="keyword query"),
     limit: int = Query(20, ge=0, le=100),
-    after: str | None = Query(None, description="cursor from a previous page"),
-    sort: str = Query("RELEVANCE", pattern="^(RELEVANCE|PUBLISHED_AT_DESC|PUBLISHED_AT_ASC|CHECKWORTHINESS_DESC)$"),
-    claimant: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI query lists
-    claimant_type: Annotated[list[str], Query()] = [],  # noqa: B006
-    person: Annotated[list[str], Query()] = [],  # noqa: B006
-    organization: Annotated[list[str], Query()] = [],  # noqa: B006
-    place: Annotated[list[str], Query()] = [],  # noqa: B006
-    source: Annotated[list[str], Query()] = [],  # noqa: B006
-    article_id: Annotated[list[str], Query()] = [],  # noqa: B006
-    kind: Annotated[list[str], Query()] = [],  # noqa: B006
+    after: str | None = Query(None, description="`next` from a previous page"),
+    sort: Literal["RELEVANCE", "PUBLISHED_AT_DESC", "PUBLISHED_AT_ASC", "CHECKWORTHINESS_DESC"] = "RELEVANCE",
+    claimant: StrList = [],  # noqa: B006 - FastAPI query lists
+    claimant_type: StrList = [],  # noqa: B006
+    person: StrList = [],  # noqa: B006
+    organization: StrList = [],  # noqa: B006
+    place: StrList = [],  # noqa: B006
+    source: StrList = [],  # noqa: B006
+    article_id: StrList = [],  # noqa: B006
+    kind: StrList = [],  # noqa: B006
+    cluster_id: StrList = [],  # noqa: B006
     published_after: datetime | None = None,
     published_before: datetime | None = None,
     has_numbers: bool | None = None,
     number_at_least: float | None = None,
     number_at_most: float | None = None,
     min_checkworthiness: float | None = Query(None, ge=0, le=1),
-    facets: bool = False,
+    facets: bool = Query(False, description="add value counts of claimants, places, people, organizations, sources"),
+    histogram: Literal["DAY", "MONTH"] | None = Query(None, description="add a publication date histogram"),
+    crop: int | None = Query(None, ge=3, le=200, description="crop the highlight to about this many words"),
 ) -> ORJSONResponse:
-    offset = decode_offset(after)
+    """Search or list claims; the same filters as GraphQL's ClaimFilter (snake_case, repeat a
+    parameter for OR within a field)."""
     params = ClaimFilterParams(
         claimant=claimant, claimant_type=claimant_type, person=person, organization=organization, place=place,
-        source=source, article_id=article_id, kind=kind, published_after=published_after,
+        source=source, article_id=article_id, kind=kind, cluster_id=cluster_id, published_after=published_after,
         published_before=published_before, has_numbers=has_numbers, number_at_least=number_at_least,
         number_at_most=number_at_most, min_checkworthiness=min_checkworthiness,
     )
+    wanted = list(FACETS) if facets else []
+    if histogram:
+        wanted.append(DATE_FACETS[histogram])
     page = await search.search_claims(
-        ClaimQuery(
-            query=q, filter=build_claim_filter(params), sort=SORTS[sort], limit=limit, offset=offset,
-            facets=["claimant", "places", "people", "organizations", "source", "claimant_type"] if facets else [],
-        )
+        ClaimQuery(query=q, filter=build_claim_filter(params), sort=SORTS[sort], first=limit, after=after,
+                   facets=wanted, crop_length=crop)
     )
     body: dict[str, Any] = {
         "total": page.total,
         "claims": [_public(h) for h in page.hits],
-        "next": encode_offset(offset + len(page.hits)) if page.has_next else None,
+        "next": page.end_cursor if page.has_next else None,
     }
     if facets:
-        body["facets"] = page.facets
+        body["facets"] = {name: [{"value": k, "count": v} for k, v in
+                                 sorted(page.facets.get(attr, {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+                          for attr, name in FACETS.items()}
+    if histogram:
+        body["histogram"] = [{"date": k, "count": v} for k, v in sorted(page.facets.get(DATE_FACETS[histogram], {}).items())]
     return ORJSONResponse(body)
 
 
-@router.get("/claims/{claim_id}")
-async def get_claim(claim_id: str, search: Search) -> ORJSONResponse:
+@router.get("/claims/{claim_id}", responses={
+    **ERRORS, 404: {"description": "NOT_FOUND"},
+    200: {"content": {"application/json": {}, "application/ld+json": {}},
+          "description": "The claim; with `Accept: application/ld+json`, schema.org ClaimReview/Claim JSON-LD"},
+})
+async def get_claim(claim_id: str, search: Search, request: Request) -> ORJSONResponse:
     found = await search.claims_by_ids([claim_id])
     if claim_id not in found:
         raise NotFound(f"claim {claim_id} not found")
+    if "application/ld+json" in request.headers.get("accept", ""):
+        return ORJSONResponse(claim_jsonld(found[claim_id]), media_type="application/ld+json")
     return ORJSONResponse(found[claim_id])
 
 
-@router.get("/articles")
+@router.get("/articles", responses=ERRORS, tags=["articles"])
 async def list_articles(
     search: Search,
     q: str | None = Query(None, max_length=10_000),
     limit: int = Query(20, ge=0, le=100),
     after: str | None = None,
 ) -> ORJSONResponse:
-    offset = decode_offset(after)
-    page = await search.search_articles(q, limit, offset)
+    """Search articles; without `q`, newest first."""
+    page = await search.search_articles(q, limit, after)
     return ORJSONResponse({
         "total": page.total,
         "articles": page.hits,
-        "next": encode_offset(offset + len(page.hits)) if page.has_next else None,
+        "next": page.end_cursor if page.has_next else None,
     })
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id}", responses={**ERRORS, 404: {"description": "NOT_FOUND"}}, tags=["articles"])
 async def get_article(article_id: str, search: Search) -> ORJSONResponse:
+    """The article (id, title, body, url, source, published_at, updated_at, ...) and its claims in reading order."""
     found = await search.articles_by_ids([article_id])
     if article_id not in found:
         raise NotFound(f"article {article_id} not found")
-    article = dict(found[article_id])
+    article = {"updated_at": None, **found[article_id]}
     article["claims"] = await search.article_claims(article_id)
     return ORJSONResponse(article)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from api.errors import BadUserInput
+from api.search.service import SortKey
 from indexer.meili.filters import all_of, any_of, compare, equals
 
 CLAIMANT_TYPES = {"person", "organization", "media", "report", "unattributed"}
@@ -53,6 +54,10 @@ def build_claim_filter(f: ClaimFilterParams | None) -> str | None:
         raise BadUserInput(f"unknown kind {sorted(bad_kinds)}; expected one of {sorted(KINDS)}")
     if f.min_checkworthiness is not None and not 0 <= f.min_checkworthiness <= 1:
         raise BadUserInput("minCheckworthiness must be between 0 and 1")
+    if f.number_at_least is not None and f.number_at_most is not None and f.number_at_least > f.number_at_most:
+        raise BadUserInput("numberAtLeast must not exceed numberAtMost")
+    if f.published_after and f.published_before and _ts(f.published_after) > _ts(f.published_before, True):
+        raise BadUserInput("publishedAfter must not be later than publishedBefore")
     for name, values in (
         ("claimant", f.claimant), ("person", f.person), ("organization", f.organization),
         ("place", f.place), ("source", f.source), ("articleId", f.article_id), ("clusterId", f.cluster_id),
@@ -73,8 +78,7 @@ def build_claim_filter(f: ClaimFilterParams | None) -> str | None:
             compare("published_ts", ">=", _ts(f.published_after)) if f.published_after else None,
             compare("published_ts", "<=", _ts(f.published_before, True)) if f.published_before else None,
             equals("has_numbers", f.has_numbers) if f.has_numbers is not None else None,
-            compare("number_values", ">=", f.number_at_least) if f.number_at_least is not None else None,
-            compare("number_values", "<=", f.number_at_most) if f.number_at_most is not None else None,
+            _number_range(f.number_at_least, f.number_at_most),
             compare("checkworthiness", ">=", f.min_checkworthiness) if f.min_checkworthiness is not None else None,
         ]
     except ValueError as exc:
@@ -82,9 +86,35 @@ def build_claim_filter(f: ClaimFilterParams | None) -> str | None:
     return all_of(parts)
 
 
-SORTS = {
+def _number_range(low: float | None, high: float | None) -> str | None:
+    """One number of the claim must fall in [low, high] (``number_values`` is an array: two
+    separate comparisons could be met by two different numbers)."""
+    if low is not None and high is not None:
+        if any(v != v or v in (float("inf"), float("-inf")) for v in (low, high)):
+            raise ValueError("number must be finite")
+        return f"number_values {float(low)!r} TO {float(high)!r}"
+    if low is not None:
+        return compare("number_values", ">=", float(low))
+    if high is not None:
+        return compare("number_values", "<=", float(high))
+    return None
+
+
+# None: relevance with a query, newest first without one
+SORTS: dict[str, tuple[SortKey, ...] | None] = {
     "RELEVANCE": None,
-    "PUBLISHED_AT_DESC": ["published_ts:desc"],
-    "PUBLISHED_AT_ASC": ["published_ts:asc"],
-    "CHECKWORTHINESS_DESC": ["checkworthiness:desc"],
+    "PUBLISHED_AT_DESC": (SortKey("published_ts", True),),
+    "PUBLISHED_AT_ASC": (SortKey("published_ts", False),),
+    "CHECKWORTHINESS_DESC": (SortKey("checkworthiness", True),),
 }
+
+# facet attribute -> name in the API (GraphQL field / REST key)
+FACETS = {
+    "claimant": "claimants",
+    "places": "places",
+    "people": "people",
+    "organizations": "organizations",
+    "source": "sources",
+    "claimant_type": "claimantTypes",
+}
+DATE_FACETS = {"DAY": "published_day", "MONTH": "published_month"}

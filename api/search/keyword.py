@@ -1,7 +1,18 @@
 """How a user's keyword query is run against Meilisearch.
 
-The query is folded with the indexer's normalizer (the same one used on documents), so digits,
-hamza forms, diacritics and Persian letters match whatever the article wrote.
+One round trip, a federated multi-search of two queries over the same index:
+
+1. the *surface* query — the query folded with the indexer's normalizer (digits, hamza forms,
+   diacritics, Persian letters) — on the surface attributes (``text``, ``claimant``, ...);
+2. the *stemmed* query — the same words through the indexer's stemmer — on the ``*_stem``
+   attributes, with a lower federation weight.
+
+A claim that contains the words as typed therefore ranks above one that only shares their stems
+(``بالمرتزقة`` finds ``المرتزقة`` first, then ``مرتزقا``), and prefixes, suffixes, plurals,
+digits and letter variants are still found. Meilisearch reads only the first 10 words of a query:
+longer queries drop stop-word fragments and common function words first. Marks are computed
+here (``api.search.highlight``), so a match that came only through the stemmed field is marked in
+the surface text too.
 
 ``execute`` is the single entry point used by ``SearchService`` for claims and articles: it takes
 the non-query part of the search body (filter, sort, facets, limit/offset, attributes) and
@@ -10,25 +21,172 @@ returns a Meilisearch-shaped result ``{"hits", "estimatedTotalHits", "facetDistr
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
+from api.search.highlight import QueryTerms, crop_marked, mark_matches
+from indexer.index_settings import ARTICLE_SEARCHABLE, CLAIM_SEARCHABLE, CLAIMS
 from indexer.meili.client import MeiliClient
 from indexer.text.normalize import normalize
+from indexer.text.stem import DEFAULT_STEMMER, STEMMERS, StemmerName
 
 MAX_QUERY_CHARS = 1000
+MAX_WORDS = 10  # Meilisearch ignores query words after the 10th
+MatchingStrategy = Literal["last", "all", "frequency"]
+
+# dropped first when a query has more than MAX_WORDS words (normalized forms)
+FUNCTION_WORDS = frozenset(
+    "في من على الي عن ان او ثم مع ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو هي هم كان كانت "
+    "بين حتي منذ بعد قبل عند كل اي غير الا اذا لكن بل و ف ب ل ك".split()
+)
+_STOP_FRAGMENTS = frozenset({"ال"})
+_TOKEN = re.compile(r"\w+")
+_PHRASE = re.compile(r'"([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """The tunable parts of keyword search; ``DEFAULT`` is what the API runs (chosen by
+    measurement with ``qawl eval keyword``)."""
+
+    stem_weight: float = 0.9
+    surface_matching: MatchingStrategy = "last"
+    stem_matching: MatchingStrategy = "last"
+    stemmer: StemmerName | None = None
+
+
+DEFAULT = Strategy()
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    surface: str  # what the surface query sends (phrases kept in quotes)
+    stems: str  # what the stemmed query sends
+    words: list[str] = field(default_factory=list)  # normalized words, at most MAX_WORDS
+
+    @property
+    def empty(self) -> bool:
+        return not self.words
+
+
+def _select(words: list[str]) -> list[str]:
+    words = [w for w in words if w not in _STOP_FRAGMENTS]
+    if len(words) > MAX_WORDS:
+        content = [w for w in words if w not in FUNCTION_WORDS]
+        words = content if content else words
+    return words[:MAX_WORDS]
+
+
+def prepare(query: str | None, strategy: Strategy = DEFAULT) -> PreparedQuery:
+    """Fold, select and stem a raw user query."""
+    if not query:
+        return PreparedQuery("", "")
+    text = normalize(query[:MAX_QUERY_CHARS])
+    words = _select(_TOKEN.findall(text))
+    if not words:
+        return PreparedQuery("", "")
+    stem = STEMMERS[strategy.stemmer or DEFAULT_STEMMER]
+    stems = list(dict.fromkeys(stem(w) for w in words))
+    phrases = [p for p in (" ".join(_TOKEN.findall(p)) for p in _PHRASE.findall(text)) if p]
+    if phrases and text.count('"') % 2 == 0:
+        # keep user phrases ("...") for the surface query, other words after them
+        in_phrases = {w for p in phrases for w in p.split()}
+        rest = [w for w in words if w not in in_phrases]
+        surface = " ".join([f'"{p}"' for p in phrases] + rest)
+    else:
+        surface = " ".join(words)
+    return PreparedQuery(surface=surface, stems=" ".join(stems), words=words)
 
 
 def keyword_params(query: str | None) -> dict[str, Any]:
-    if not query:
-        return {"q": ""}
-    q = normalize(query[:MAX_QUERY_CHARS])
-    return {"q": q}
+    """The surface ``q`` alone (kept for callers that run one plain search)."""
+    return {"q": prepare(query).surface}
 
 
-async def execute(client: MeiliClient, index: str, base: dict[str, Any], query: str | None) -> dict[str, Any]:
-    body = {**base, **keyword_params(query)}
-    if not body["q"]:
-        body.pop("attributesToHighlight", None)
-        body.pop("attributesToCrop", None)
-    result: dict[str, Any] = await client.search(index, body)
-    return result
+def _split_attributes(index: str) -> tuple[list[str], list[str]]:
+    """Surface and stemmed searchable attributes of ``index`` (claims unless it is an articles index)."""
+    searchable = ARTICLE_SEARCHABLE if index.endswith("articles") else CLAIM_SEARCHABLE
+    surface = [a for a in searchable if not a.endswith("_stem")]
+    stemmed = [a for a in searchable if a.endswith("_stem")]
+    return surface, stemmed
+
+
+_FORMAT_KEYS = ("attributesToHighlight", "highlightPreTag", "highlightPostTag", "attributesToCrop", "cropLength", "cropMarker")
+_FEDERATION_KEYS = ("limit", "offset", "facets", "hitsPerPage", "page")
+
+
+def _typo_min_len() -> int:
+    return CLAIMS.typo_tolerance.min_word_size_for_typos.one_typo
+
+
+def _format_hits(hits: list[dict[str, Any]], fmt: dict[str, Any], prepared: PreparedQuery, strategy: Strategy) -> None:
+    highlight = list(fmt.get("attributesToHighlight") or [])
+    crop = list(fmt.get("attributesToCrop") or [])
+    if not highlight and not crop:
+        return
+    stem = STEMMERS[strategy.stemmer or DEFAULT_STEMMER]
+    terms = QueryTerms(
+        words=frozenset(prepared.words),
+        stems=frozenset(prepared.stems.split()),
+        last=prepared.words[-1] if prepared.words else "",
+        typo_min_len=_typo_min_len(),
+    )
+    pre = str(fmt.get("highlightPreTag", "<em>"))
+    post = str(fmt.get("highlightPostTag", "</em>"))
+    crop_length = int(fmt.get("cropLength", 10))
+    marker = str(fmt.get("cropMarker", "…"))
+    for hit in hits:
+        formatted: dict[str, Any] = {}
+        for attr in dict.fromkeys(highlight + crop):
+            value = hit.get(attr)
+            if not isinstance(value, str):
+                continue
+            out = mark_matches(value, terms, stem, pre, post) if attr in highlight else value
+            if attr in crop:
+                out = crop_marked(out, crop_length, pre, marker)
+            formatted[attr] = out
+        hit["_formatted"] = formatted
+
+
+async def execute(
+    client: MeiliClient,
+    index: str,
+    base: dict[str, Any],
+    query: str | None,
+    strategy: Strategy = DEFAULT,
+) -> dict[str, Any]:
+    prepared = prepare(query, strategy)
+    if prepared.empty:
+        body = {k: v for k, v in base.items() if k not in _FORMAT_KEYS}
+        if query and query.strip():
+            # only punctuation, emoji or a lone ال: nothing can match it
+            return {"hits": [], "estimatedTotalHits": 0, "facetDistribution": {},
+                    "limit": base.get("limit", 20), "offset": base.get("offset", 0)}
+        result: dict[str, Any] = await client.search(index, {**body, "q": ""})
+        return result
+
+    fmt = {k: base[k] for k in _FORMAT_KEYS if k in base}
+    per_query = {k: v for k, v in base.items() if k not in _FORMAT_KEYS and k not in _FEDERATION_KEYS}
+    surface_attrs, stem_attrs = _split_attributes(index)
+    queries: list[dict[str, Any]] = [
+        {**per_query, "indexUid": index, "q": prepared.surface, "attributesToSearchOn": surface_attrs,
+         "matchingStrategy": strategy.surface_matching},
+    ]
+    if stem_attrs and prepared.stems:
+        queries.append(
+            {**per_query, "indexUid": index, "q": prepared.stems, "attributesToSearchOn": stem_attrs,
+             "matchingStrategy": strategy.stem_matching,
+             "federationOptions": {"weight": strategy.stem_weight}}
+        )
+    federation: dict[str, Any] = {"limit": base.get("limit", 20), "offset": base.get("offset", 0)}
+    if base.get("facets"):
+        federation["facetsByIndex"] = {index: list(base["facets"])}
+        federation["mergeFacets"] = {}
+    res: dict[str, Any] = await client.multi_search(queries, federation)
+    hits: list[dict[str, Any]] = res.get("hits", [])
+    for hit in hits:
+        hit.pop("_federation", None)
+    _format_hits(hits, fmt, prepared, strategy)
+    res.setdefault("facetDistribution", {})
+    return res

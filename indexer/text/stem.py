@@ -1,44 +1,120 @@
-"""Light Arabic stemming (Lucene ArabicLightStemmer style) with a stem-exclusion list.
+"""Arabic stemming for the ``*_stem`` search fields, with a stem-exclusion list.
 
-Removes conjunction/preposition + article prefixes (و ف ب ك ل + ال, لل), pronoun suffixes and
-sound plural/dual endings, never leaving fewer than 2-3 letters. Words in
-``data/stem_exclusions.txt`` (names, words that over-stem) are kept as they are.
+Two stemmers, compared by ``scripts/compare_stemmers.py`` (retrieval through the real search path
+on sampled sentences); ``DEFAULT_STEMMER`` is the one that measured better:
+
+- ``light``: clitic and inflection removal in the spirit of Lucene's ArabicLightStemmer, made
+  *consistent* so that a word and its prefixed/suffixed forms meet on one stem:
+  1. one article complex (``وال فال بال كال لل ال``);
+  2. one pronoun suffix (``هما كما هم هن كم كن ها نا ه ي``), then a ``ت`` that was a ta marbuta
+     before the pronoun (``قادتهم`` -> ``قاد``, like ``قادة`` -> ``قاد``);
+  3. one sound plural / dual / feminine ending (``ات ون ين ان يه ه``) and a final nisba ``ي``;
+  4. one conjunction/preposition (``و ف ب ك ل``, and ``وب فب ول فل وك``) when 3+ letters remain.
+  Stripping never leaves fewer than 2 letters.
+- ``snowball``: the Snowball Arabic stemmer (PyStemmer), applied to normalized tokens.
+
+Words listed in ``indexer/data/stem_exclusions.txt`` (names, words that over-stem such as ``آلية``)
+are kept whole once their clitic prefixes are removed (``والية`` -> ``الية`` is not stemmed).
+Everything here works on *normalized* text (see ``indexer.text.normalize``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+from typing import Literal
 
-from indexer.text.normalize import tokens
+from indexer.text.normalize import normalize, tokens
 
-_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
-_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "يه", "ه", "ي")
+StemmerName = Literal["light", "snowball"]
+DEFAULT_STEMMER: StemmerName = "light"
+
+_ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ي")
+_ENDINGS = ("ات", "ون", "ين", "ان", "يه", "ه")
+_PROCLITICS = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ك", "ل")
+_MIN_STEM = 2
+_MIN_AFTER_PROCLITIC = 3
 
 
 @lru_cache(maxsize=1)
 def exclusions() -> frozenset[str]:
+    """Normalized words the stemmer keeps whole (``indexer/data/stem_exclusions.txt``)."""
     text = resources.files("indexer").joinpath("data/stem_exclusions.txt").read_text(encoding="utf-8")
     return frozenset(
-        w for line in text.splitlines() if (w := line.split("#", 1)[0].strip())
+        normalize(w) for line in text.splitlines() if (w := line.split("#", 1)[0].strip())
     )
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Stem one normalized word."""
-    if word in exclusions() or not word.isalpha():
+def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str | None:
+    for suffix in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return None
+
+
+@lru_cache(maxsize=300_000)
+def light_stem(word: str) -> str:
+    """Stem one normalized word with the light (clitic + inflection) stemmer."""
+    if not word.isalpha() or len(word) <= _MIN_STEM:
         return word
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix):]
+    excluded = exclusions()
+    if word in excluded:
+        return word
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
+            word = word[len(article):]
             break
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            word = word[: -len(suffix)]
+    if word in excluded:
+        return word
+    stripped = _strip_suffix(word, _PRONOUNS)
+    if stripped is not None:
+        word = stripped
+        if word.endswith("ت") and len(word) > 3:  # ta marbuta written ت before the pronoun
+            word = word[:-1]
+    stripped = _strip_suffix(word, _ENDINGS)
+    if stripped is not None:
+        word = stripped
+    if word.endswith("ي") and len(word) > 3:  # nisba: روسي / روسيه / روسيين -> روس
+        word = word[:-1]
+    if word in excluded:
+        return word
+    for proclitic in _PROCLITICS:
+        if word.startswith(proclitic) and len(word) - len(proclitic) >= _MIN_AFTER_PROCLITIC:
+            return word[len(proclitic):]
     return word
 
 
-def stem_text(text: str) -> str:
+@lru_cache(maxsize=1)
+def _snowball() -> Callable[[str], str]:
+    import Stemmer  # PyStemmer
+
+    stemmer = Stemmer.Stemmer("arabic")
+    stemmer.maxCacheSize = 100_000
+    return stemmer.stemWord  # type: ignore[no-any-return]
+
+
+def snowball_stem(word: str) -> str:
+    """Stem one normalized word with Snowball Arabic (PyStemmer)."""
+    if not word.isalpha() or word in exclusions():
+        return word
+    return _snowball()(word)
+
+
+STEMMERS: dict[str, Callable[[str], str]] = {"light": light_stem, "snowball": snowball_stem}
+
+
+def stem(word: str, stemmer: StemmerName | None = None) -> str:
+    """Stem one normalized word (``stemmer`` defaults to ``DEFAULT_STEMMER``)."""
+    return STEMMERS[stemmer or DEFAULT_STEMMER](word)
+
+
+def stem_tokens(text: str, stemmer: StemmerName | None = None) -> list[str]:
+    fn = STEMMERS[stemmer or DEFAULT_STEMMER]
+    return [fn(t) for t in tokens(text)]
+
+
+def stem_text(text: str, stemmer: StemmerName | None = None) -> str:
     """Normalized, stemmed text of ``text`` (space-separated stems)."""
-    return " ".join(stem(t) for t in tokens(text))
+    return " ".join(stem_tokens(text, stemmer))
