@@ -12,14 +12,15 @@ from fastapi.responses import ORJSONResponse
 from starlette.middleware.cors import CORSMiddleware
 from strawberry.fastapi import GraphQLRouter
 
+from api import webhooks
 from api.auth import AuthMiddleware
 from api.errors import QawlError, translate
-from api.logging import configure_logging
-from api.metrics import RequestMiddleware
 from api.graphql.context import Context
 from api.graphql.schema import build_schema
-from api import webhooks
+from api.logging import configure_logging
+from api.metrics import RequestMiddleware
 from api.rest import claims, health, pages
+from api.rest import similar as similar_rest
 from api.search.service import SearchService
 from api.settings import ApiSettings
 from api.webhooks import webhook_runtime
@@ -103,6 +104,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health.router)
     app.include_router(claims.router)
+    app.include_router(similar_rest.router)
     app.include_router(webhooks.router)
     pages.install(app, settings)
     return app

@@ -75,18 +75,33 @@ class AuthMiddleware:
             granted = "admin"
             client, bucket = "a:" + (scope.get("client") or ("-",))[0], self.anon
         else:
-            message = ("an API key is required: Authorization: Bearer <key>" if self.keys
-                       else "no API keys are configured (QAWL_API_KEYS): anonymous access is refused")
+            message = (
+                "an API key is required: Authorization: Bearer <key>"
+                if self.keys
+                else "no API keys are configured (QAWL_API_KEYS): anonymous access is refused"
+            )
             await _deny(send, 401, "UNAUTHENTICATED", message, graphql)
             return
         if needed == "admin" and granted != "admin":
-            await _deny(send, 403, "FORBIDDEN", "this API key has the read scope; admin is required", graphql)
+            await _deny(
+                send,
+                403,
+                "FORBIDDEN",
+                "this API key has the read scope; admin is required",
+                graphql,
+            )
             return
         decision = bucket.take(client)
         headers = _rate_headers(decision)
         if not decision.allowed:
-            await _deny(send, 429, "RATE_LIMITED", f"rate limit of {decision.limit} requests a minute exceeded",
-                        graphql, headers + [(b"retry-after", str(decision.retry_after).encode())])
+            await _deny(
+                send,
+                429,
+                "RATE_LIMITED",
+                f"rate limit of {decision.limit} requests a minute exceeded",
+                graphql,
+                [*headers, (b"retry-after", str(decision.retry_after).encode())],
+            )
             return
         scope.setdefault("state", {})["api_scope"] = granted
 
@@ -123,13 +138,25 @@ def _rate_headers(d: Decision) -> list[tuple[bytes, bytes]]:
     ]
 
 
-async def _deny(send: Send, status: int, code: str, message: str, graphql: bool,
-                headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _deny(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    graphql: bool,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     if graphql:
-        body = orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {"code": code}}]})
+        body = orjson.dumps(
+            {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+        )
     else:
         body = orjson.dumps({"error": {"code": code, "message": message}})
-    out = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(headers or [])]
+    out = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *(headers or []),
+    ]
     if status == 401:
         out.append((b"www-authenticate", b'Bearer realm="qawl"'))
     await send({"type": "http.response.start", "status": status, "headers": out})

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-_PERSONLIKE = {"person": "Person", "organization": "Organization", "media": "Organization", "report": "CreativeWork"}
+_PERSONLIKE = {
+    "person": "Person",
+    "organization": "Organization",
+    "media": "Organization",
+    "report": "CreativeWork",
+}
 
 
 def _author(doc: dict[str, Any]) -> dict[str, Any] | None:
@@ -16,8 +21,12 @@ def _author(doc: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _claim(doc: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"@type": "Claim", "identifier": doc["id"], "text": doc.get("text"),
-                           "inLanguage": doc.get("language") or "ar"}
+    out: dict[str, Any] = {
+        "@type": "Claim",
+        "identifier": doc["id"],
+        "text": doc.get("text"),
+        "inLanguage": doc.get("language") or "ar",
+    }
     if author := _author(doc):
         out["author"] = author
     if doc.get("published_at"):

@@ -19,14 +19,29 @@ log = logging.getLogger("qawl.api")
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 HTTP_REQUESTS = Counter("qawl_http_requests_total", "HTTP requests", ["method", "route", "status"])
-HTTP_LATENCY = Histogram("qawl_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
-                         buckets=BUCKETS)
-GRAPHQL_OPERATIONS = Counter("qawl_graphql_operations_total", "GraphQL operations", ["operation", "outcome"])
-GRAPHQL_LATENCY = Histogram("qawl_graphql_operation_duration_seconds", "GraphQL operation latency",
-                            ["operation"], buckets=BUCKETS)
-MEILI_LATENCY = Histogram("qawl_meilisearch_request_duration_seconds", "Meilisearch request latency",
-                          ["operation"], buckets=BUCKETS)
+HTTP_LATENCY = Histogram(
+    "qawl_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=BUCKETS,
+)
+GRAPHQL_OPERATIONS = Counter(
+    "qawl_graphql_operations_total", "GraphQL operations", ["operation", "outcome"]
+)
+GRAPHQL_LATENCY = Histogram(
+    "qawl_graphql_operation_duration_seconds",
+    "GraphQL operation latency",
+    ["operation"],
+    buckets=BUCKETS,
+)
+MEILI_LATENCY = Histogram(
+    "qawl_meilisearch_request_duration_seconds",
+    "Meilisearch request latency",
+    ["operation"],
+    buckets=BUCKETS,
+)
 
+FIXED_ROUTES = frozenset({"/graphql", "/graphql/"})
 _MAX_OPERATION_NAMES = 200
 _operation_names: set[str] = set()
 
@@ -47,7 +62,13 @@ def operation_label(name: str | None) -> str:
 def _route(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
-    return str(path) if path else "unmatched"
+    if path:
+        return str(path)
+    if (
+        scope.get("path") in FIXED_ROUTES
+    ):  # routes FastAPI does not report (strawberry's plain Route)
+        return str(scope["path"])
+    return "unmatched"
 
 
 class RequestMiddleware:
@@ -78,7 +99,10 @@ class RequestMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode("latin-1"))]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", rid.encode("latin-1")),
+                ]
             await send(message)
 
         try:
@@ -88,11 +112,26 @@ class RequestMiddleware:
             if started:
                 raise
             status = 500
-            body = orjson.dumps({"error": {"code": "INTERNAL_SERVER_ERROR", "message": "internal error",
-                                           "request_id": rid}})
-            await send({"type": "http.response.start", "status": 500, "headers": [
-                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", rid.encode("latin-1"))]})
+            body = orjson.dumps(
+                {
+                    "error": {
+                        "code": "INTERNAL_SERVER_ERROR",
+                        "message": "internal error",
+                        "request_id": rid,
+                    }
+                }
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                        (b"x-request-id", rid.encode("latin-1")),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
         finally:
             elapsed = time.perf_counter() - start
@@ -101,7 +140,13 @@ class RequestMiddleware:
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_LATENCY.labels(method, route).observe(elapsed)
             if log.isEnabledFor(logging.INFO):
-                extra: dict[str, Any] = {"request_id": rid, "method": method, "path": scope.get("path"),
-                                         "route": route, "status": status, "ms": round(elapsed * 1000, 2)}
+                extra: dict[str, Any] = {
+                    "request_id": rid,
+                    "method": method,
+                    "path": scope.get("path"),
+                    "route": route,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                }
                 log.info("request", extra=extra)
             request_id_var.reset(token)

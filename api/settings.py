@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "placeholder", "masterkey", "master_key", "xxx", "todo", "test", "password"}
 
@@ -36,8 +35,8 @@ class ApiSettings(BaseSettings):
     graphiql: bool | None = Field(default=None, alias="QAWL_GRAPHIQL")
     introspection: bool | None = Field(default=None, alias="QAWL_INTROSPECTION")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="QAWL_CORS_ORIGINS")
-    rate_limit_per_minute: int = Field(default=600, alias="QAWL_RATE_LIMIT", ge=1)
-    anonymous_rate_limit_per_minute: int = Field(default=120, alias="QAWL_ANON_RATE_LIMIT", ge=1)
+    rate_limit_per_minute: int = Field(default=1200, alias="QAWL_RATE_LIMIT", ge=1)
+    anonymous_rate_limit_per_minute: int = Field(default=600, alias="QAWL_ANON_RATE_LIMIT", ge=1)
     max_first: int = Field(default=100, ge=1, le=1000)
     max_depth: int = Field(default=10, alias="QAWL_GRAPHQL_MAX_DEPTH")
     max_aliases: int = Field(default=30, alias="QAWL_GRAPHQL_MAX_ALIASES")
@@ -45,7 +44,7 @@ class ApiSettings(BaseSettings):
     search_page: bool = Field(default=True, alias="QAWL_SEARCH_PAGE")
     # run the webhook worker inside the API process (``qawl worker`` can run beside it safely)
     inline_worker: bool = Field(default=True, alias="QAWL_INLINE_WORKER")
-    worker_concurrency: int = Field(default=8, alias="QAWL_WORKER_CONCURRENCY", ge=1, le=64)
+    worker_batch: int = Field(default=64, alias="QAWL_WORKER_BATCH", ge=1, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="QAWL_LOG_LEVEL")
 
     @field_validator("api_keys", mode="before")

@@ -14,6 +14,7 @@ import argparse
 import collections
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=600)
-    parser.add_argument("--out", type=Path, default=Path("/tmp/qawl-prof"))
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "qawl-prof")
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -69,31 +70,72 @@ def main() -> None:
         try:
             with api_server(meili, prefix) as api:
                 for name, reqs, check in (
-                    ("graphql", [[build_request("POST", "127.0.0.1", api.port, "/graphql", graphql_payload(q, s),
-                                                {"Content-Type": "application/json"})] for q, s in pairs],
-                     expect_json_without_errors),
-                    ("rest", [[build_request("GET", "127.0.0.1", api.port, rest_target(q, s))] for q, s in pairs], None),
+                    (
+                        "graphql",
+                        [
+                            [
+                                build_request(
+                                    "POST",
+                                    "127.0.0.1",
+                                    api.port,
+                                    "/graphql",
+                                    graphql_payload(q, s),
+                                    {"Content-Type": "application/json"},
+                                )
+                            ]
+                            for q, s in pairs
+                        ],
+                        expect_json_without_errors,
+                    ),
+                    (
+                        "rest",
+                        [
+                            [build_request("GET", "127.0.0.1", api.port, rest_target(q, s))]
+                            for q, s in pairs
+                        ],
+                        None,
+                    ),
                 ):
                     target = Target(name, "127.0.0.1", api.port, reqs)
                     if check is not None:
                         target.check = check
                     run_async(run_sequential([target], list(range(min(30, len(pairs))))))  # warm-up
                     out = args.out / f"{name}.collapsed"
-                    spy = subprocess.Popen(["py-spy", "record", "--pid", str(api.pid), "--format", "raw",
-                                            "--rate", str(args.rate), "--output", str(out), "--nonblocking"],
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                    spy = subprocess.Popen(
+                        [
+                            "py-spy",
+                            "record",
+                            "--pid",
+                            str(api.pid),
+                            "--format",
+                            "raw",
+                            "--rate",
+                            str(args.rate),
+                            "--output",
+                            str(out),
+                            "--nonblocking",
+                        ],
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE,
+                    )
                     time.sleep(1.0)  # let py-spy attach before the load starts
                     res = run_async(run_sequential([target], list(range(len(pairs)))))
                     spy.send_signal(2)  # SIGINT: py-spy writes its output and exits
                     spy.wait(30)
                     lat = sorted(res[name][0])
-                    print(f"== {name}: p50 {1000 * lat[len(lat) // 2]:.2f} ms, errors {target.errors[:2]}")
+                    print(
+                        f"== {name}: p50 {1000 * lat[len(lat) // 2]:.2f} ms, "
+                        f"errors {target.errors[:2]}"
+                    )
                     if out.exists():
                         text = summarize(out)
                         (args.out / f"{name}.txt").write_text(text)
                         print(text)
                     else:
-                        print(spy.stderr.read().decode() if spy.stderr else "py-spy wrote nothing", file=sys.stderr)
+                        print(
+                            spy.stderr.read().decode() if spy.stderr else "py-spy wrote nothing",
+                            file=sys.stderr,
+                        )
         finally:
             run_async(drop_indexes(meili, prefix))
 

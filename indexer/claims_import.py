@@ -30,7 +30,7 @@ CLAIM_SUFFIXES = (".claims.jsonl", ".claims.jsonl.gz", ".jsonld")
 
 
 def is_claims_path(path: Path) -> bool:
-    """Named as a claims file (``*.claims.jsonl``, ``.jsonld``) or a ``.jsonl`` of verified claims."""
+    """Claims by name (``*.claims.jsonl``, ``.jsonld``) or a ``.jsonl`` of verified claims."""
     if path.name.endswith(CLAIM_SUFFIXES):
         return True
     if path.name.endswith((".jsonl", ".jsonl.gz")):
@@ -84,7 +84,9 @@ def _validate(data: dict[str, Any]) -> Claim:
     try:
         return Claim.model_validate(data)
     except ValidationError as exc:
-        raise ValueError("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())) from exc
+        raise ValueError(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from exc
 
 
 def claim_from_obj(obj: Any) -> Claim:
@@ -96,20 +98,22 @@ def claim_from_obj(obj: Any) -> Claim:
         raise ValueError("claim has no text")
     kind = obj.get("kind", "verified")
     if kind != "verified":
-        raise ValueError(f"kind must be \"verified\" in a claims file, got {kind!r}")
+        raise ValueError(f'kind must be "verified" in a claims file, got {kind!r}')
     url = _str(obj.get("url"))
-    return _validate({
-        "id": _claim_id(obj.get("id"), url, text),
-        "kind": "verified",
-        "text": text,
-        "title": _str(obj.get("title")),
-        "claimant": _str(obj.get("claimant")),
-        "published_at": _date(obj.get("date") or obj.get("published_at")),
-        "rating": _str(obj.get("rating")),
-        "url": url,
-        "source": _str(obj.get("source")),
-        "language": _str(obj.get("language")) or "ar",
-    })
+    return _validate(
+        {
+            "id": _claim_id(obj.get("id"), url, text),
+            "kind": "verified",
+            "text": text,
+            "title": _str(obj.get("title")),
+            "claimant": _str(obj.get("claimant")),
+            "published_at": _date(obj.get("date") or obj.get("published_at")),
+            "rating": _str(obj.get("rating")),
+            "url": url,
+            "source": _str(obj.get("source")),
+            "language": _str(obj.get("language")) or "ar",
+        }
+    )
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -126,32 +130,34 @@ def claim_from_claimreview(obj: Any) -> Claim:
     text = _str(obj.get("claimReviewed"))
     if not text:
         raise ValueError("ClaimReview has no claimReviewed text")
-    item = obj.get("itemReviewed") if isinstance(obj.get("itemReviewed"), dict) else {}
-    rating = obj.get("reviewRating") if isinstance(obj.get("reviewRating"), dict) else {}
+    item_obj, rating_obj = obj.get("itemReviewed"), obj.get("reviewRating")
+    item: dict[str, Any] = item_obj if isinstance(item_obj, dict) else {}
+    rating: dict[str, Any] = rating_obj if isinstance(rating_obj, dict) else {}
     url = _str(obj.get("url"))
     given = obj.get("identifier") or obj.get("@id")
     if isinstance(given, str) and not _ID.match(given):
         given = stable_id(given)  # @id is usually a URL: keep it stable, but a valid document id
-    return _validate({
-        "id": _claim_id(given, url, text),
-        "kind": "verified",
-        "text": text,
-        "title": _str(obj.get("name") or obj.get("headline")),
-        "claimant": _str(item.get("author")),
-        "published_at": _date(item.get("datePublished") or obj.get("datePublished")),
-        "rating": _str(rating.get("alternateName")) or _str(rating.get("ratingValue")),
-        "url": url,
-        "source": _str(obj.get("author")),
-        "language": _str(obj.get("inLanguage")) or "ar",
-    })
+    return _validate(
+        {
+            "id": _claim_id(given, url, text),
+            "kind": "verified",
+            "text": text,
+            "title": _str(obj.get("name") or obj.get("headline")),
+            "claimant": _str(item.get("author")),
+            "published_at": _date(item.get("datePublished") or obj.get("datePublished")),
+            "rating": _str(rating.get("alternateName")) or _str(rating.get("ratingValue")),
+            "url": url,
+            "source": _str(obj.get("author")),
+            "language": _str(obj.get("inLanguage")) or "ar",
+        }
+    )
 
 
 def _claimreviews(data: Any) -> Iterator[tuple[int, Any]]:
     items = data.get("@graph", [data]) if isinstance(data, dict) else data
     if not isinstance(items, list):
         items = [items]
-    for i, item in enumerate(items, 1):
-        yield i, item
+    yield from enumerate(items, 1)
 
 
 def read_claims(path: Path) -> Iterator[Claim | ReadError]:
@@ -186,6 +192,18 @@ def read_claims(path: Path) -> Iterator[Claim | ReadError]:
         yield ReadError(str(path), None, f"unreadable: {exc}")
 
 
+def read_claims_files(paths: list[Path], errors: list[str]) -> list[Claim]:
+    """Claims of several files; each problem appended to ``errors`` as ``file:line: message``."""
+    out: list[Claim] = []
+    for path in paths:
+        for item in read_claims(path):
+            if isinstance(item, ReadError):
+                errors.append(str(item))
+            else:
+                out.append(item)
+    return out
+
+
 def _read_tsv(path: Path) -> Iterator[Claim | ReadError]:
     """CheckThat! vclaims TSV: ``vclaim_id, vclaim, title`` (``id, text, title`` also accepted)."""
     csv.field_size_limit(10_000_000)
@@ -193,11 +211,16 @@ def _read_tsv(path: Path) -> Iterator[Claim | ReadError]:
         reader = csv.DictReader(fh, delimiter="\t")
         for row in reader:
             try:
-                yield claim_from_obj({
-                    "id": row.get("vclaim_id") or row.get("id"),
-                    # a few CheckThat! rows keep the claim only in the third column
-                    "text": row.get("vclaim") or row.get("text") or row.get("text_unknown_field") or row.get("title"),
-                    "title": row.get("title"),
-                })
+                yield claim_from_obj(
+                    {
+                        "id": row.get("vclaim_id") or row.get("id"),
+                        # a few CheckThat! rows keep the claim only in the third column
+                        "text": row.get("vclaim")
+                        or row.get("text")
+                        or row.get("text_unknown_field")
+                        or row.get("title"),
+                        "title": row.get("title"),
+                    }
+                )
             except ValueError as exc:
                 yield ReadError(str(path), reader.line_num, str(exc))

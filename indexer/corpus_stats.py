@@ -83,8 +83,10 @@ async def ensure_stats_index(client: MeiliClient, uid: str) -> None:
 async def _current(client: MeiliClient, uid: str, ids: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 1000):
-        chunk = ids[start:start + 1000]
-        res = await client.fetch_documents(uid, ids=chunk, limit=len(chunk), fields=["id", "term", "df", "n", "length"])
+        chunk = ids[start : start + 1000]
+        res = await client.fetch_documents(
+            uid, ids=chunk, limit=len(chunk), fields=["id", "term", "df", "n", "length"]
+        )
         out.update({d["id"]: d for d in res.get("results", [])})
     return out
 
@@ -99,11 +101,13 @@ async def apply_delta(client: MeiliClient, claims_index: str, delta: StatsDelta)
     ids = {term_id(t): t for t in changed}
     current = await _current(client, uid, [*ids, TOTALS_ID])
     totals = current.get(TOTALS_ID, {"n": 0, "length": 0})
-    docs: list[dict[str, Any]] = [{
-        "id": TOTALS_ID,
-        "n": max(0, int(totals.get("n", 0)) + delta.n),
-        "length": max(0, int(totals.get("length", 0)) + delta.length),
-    }]
+    docs: list[dict[str, Any]] = [
+        {
+            "id": TOTALS_ID,
+            "n": max(0, int(totals.get("n", 0)) + delta.n),
+            "length": max(0, int(totals.get("length", 0)) + delta.length),
+        }
+    ]
     gone: list[str] = []
     for tid, term in ids.items():
         df = int(current.get(tid, {}).get("df", 0)) + changed[term]
@@ -111,7 +115,10 @@ async def apply_delta(client: MeiliClient, claims_index: str, delta: StatsDelta)
             docs.append({"id": tid, "term": term, "df": df})
         elif tid in current:
             gone.append(tid)
-    tasks = [await client.add_documents(uid, docs[i:i + _WRITE_BATCH]) for i in range(0, len(docs), _WRITE_BATCH)]
+    tasks = [
+        await client.add_documents(uid, docs[i : i + _WRITE_BATCH])
+        for i in range(0, len(docs), _WRITE_BATCH)
+    ]
     if gone:
         tasks.append(await client.delete_documents(uid, gone))
     for task in tasks:
@@ -119,7 +126,11 @@ async def apply_delta(client: MeiliClient, claims_index: str, delta: StatsDelta)
 
 
 async def fetch_claim_terms(
-    client: MeiliClient, claims_index: str, *, ids: Iterable[str] | None = None, filter_expr: str | None = None
+    client: MeiliClient,
+    claims_index: str,
+    *,
+    ids: Iterable[str] | None = None,
+    filter_expr: str | None = None,
 ) -> dict[str, list[str]]:
     """Terms of the claims currently stored (by ids or by filter): what a replacement removes."""
     if await client.get_index(claims_index) is None:
@@ -129,13 +140,17 @@ async def fetch_claim_terms(
     if ids is not None:
         id_list = list(dict.fromkeys(ids))
         for start in range(0, len(id_list), 1000):
-            chunk = id_list[start:start + 1000]
-            res = await client.fetch_documents(claims_index, filter_expr=any_of("id", chunk), limit=len(chunk), fields=fields)
+            chunk = id_list[start : start + 1000]
+            res = await client.fetch_documents(
+                claims_index, filter_expr=any_of("id", chunk), limit=len(chunk), fields=fields
+            )
             out.update({d["id"]: claim_terms(d) for d in res.get("results", [])})
         return out
     offset = 0
     while True:
-        res = await client.fetch_documents(claims_index, filter_expr=filter_expr, limit=1000, offset=offset, fields=fields)
+        res = await client.fetch_documents(
+            claims_index, filter_expr=filter_expr, limit=1000, offset=offset, fields=fields
+        )
         batch = res.get("results", [])
         out.update({d["id"]: claim_terms(d) for d in batch})
         offset += len(batch)

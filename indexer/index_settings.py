@@ -56,6 +56,33 @@ class IndexSettings(_Camel):
 
 ARABIC_STOP_WORDS = ["ال"]  # the article the tokenizer splits off: without it queries starting with ال match noise
 
+
+def load_synonyms() -> dict[str, list[str]]:
+    """Spelling variants of names and places (``indexer/data/synonyms.json``) as Meilisearch
+    synonyms: every normalized spelling maps to the others, plus the stems of one-word spellings
+    (4+ letters) so that the stemmed query (``بسورية`` -> ``سوريه``) finds them as well."""
+    import json
+    from importlib import resources
+
+    from indexer.text.normalize import normalize
+    from indexer.text.stem import stem_text
+
+    raw = resources.files("indexer").joinpath("data/synonyms.json").read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    for group in json.loads(raw)["groups"]:
+        forms = list(dict.fromkeys(normalize(w) for w in group))
+        for w in list(forms):
+            s = stem_text(w)
+            if " " not in w and len(s) >= 4 and s not in forms:
+                forms.append(s)
+        for w in forms:
+            out.setdefault(w, [])
+            out[w] = list(dict.fromkeys(out[w] + [o for o in forms if o != w]))
+    return out
+
+
+SYNONYMS = load_synonyms()
+
 CLAIM_SEARCHABLE = ["text", "text_stem", "claimant", "people", "organizations", "places", "title"]
 
 CLAIMS = IndexSettings(
@@ -68,6 +95,7 @@ CLAIMS = IndexSettings(
     sortable_attributes=["published_ts", "checkworthiness", "sentence_index"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=CLAIM_SEARCHABLE, locales=["ara"])],
     stop_words=ARABIC_STOP_WORDS,
+    synonyms=SYNONYMS,
     pagination=Pagination(max_total_hits=1000),
 )
 
@@ -79,4 +107,5 @@ ARTICLES = IndexSettings(
     sortable_attributes=["published_ts", "updated_ts"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=ARTICLE_SEARCHABLE, locales=["ara"])],
     stop_words=ARABIC_STOP_WORDS,
+    synonyms=SYNONYMS,
 )

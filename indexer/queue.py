@@ -276,17 +276,22 @@ class JobQueue:
                 "UPDATE jobs SET status=?, error=?, attempts=COALESCE(?, attempts), lease_owner=NULL, "
                 "lease_until=NULL, updated_at=? WHERE id=?", (status, error, attempts, now, job_id))
             if state is not None:
-                db.execute(
-                    "INSERT INTO article_state (article_id, version, deleted, applied_at) "
-                    "VALUES (?,?,?,?) ON CONFLICT(article_id) DO UPDATE SET "
-                    "version=MAX(version, excluded.version), deleted=CASE WHEN excluded.version >= "
-                    "version THEN excluded.deleted ELSE deleted END, applied_at=excluded.applied_at",
-                    (state.article_id, state.version, int(state.deleted), now))
+                self._record(db, state, now)
             if status == "failed":
                 attempts = db.execute("SELECT attempts FROM jobs WHERE id=?", (job_id,)).fetchone()
                 db.execute(
                     "INSERT OR REPLACE INTO dead_letters (job_id, error, attempts, failed_at) "
                     "VALUES (?,?,?,?)", (job_id, error or "failed", attempts[0] if attempts else 0, now))
+
+    def finish_many(self, done: list[tuple[str, ArticleState]]) -> None:
+        """Mark jobs done and record their article versions, in one transaction."""
+        now = time.time()
+        with self._tx() as db:
+            for job_id, state in done:
+                db.execute(
+                    "UPDATE jobs SET status='done', error=NULL, lease_owner=NULL, lease_until=NULL, "
+                    "updated_at=? WHERE id=?", (now, job_id))
+                self._record(db, state, now)
 
     def retry_later(self, job_id: str, error: str, delay: float, *, count: bool = True) -> int:
         """Back to queued after ``delay`` s; ``count`` adds an attempt. Returns the attempts."""
@@ -300,6 +305,26 @@ class JobQueue:
         return int(row[0]) if row else 0
 
     # -- article versions ----------------------------------------------------------------------
+    @staticmethod
+    def _record(db: sqlite3.Connection, state: ArticleState, now: float) -> None:
+        db.execute(
+            "INSERT INTO article_state (article_id, version, deleted, applied_at) "
+            "VALUES (?,?,?,?) ON CONFLICT(article_id) DO UPDATE SET "
+            "version=MAX(version, excluded.version), deleted=CASE WHEN excluded.version >= "
+            "version THEN excluded.deleted ELSE deleted END, applied_at=excluded.applied_at",
+            (state.article_id, state.version, int(state.deleted), now))
+
+    def article_states(self, article_ids: list[str]) -> dict[str, ArticleState]:
+        out: dict[str, ArticleState] = {}
+        with self._lock:
+            for i in range(0, len(article_ids), 500):
+                chunk = article_ids[i:i + 500]
+                rows = self._db.execute(
+                    "SELECT article_id, version, deleted, applied_at FROM article_state "
+                    f"WHERE article_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()  # noqa: S608
+                out.update({r[0]: ArticleState(r[0], r[1], bool(r[2]), r[3]) for r in rows})
+        return out
+
     def article_state(self, article_id: str) -> ArticleState | None:
         with self._lock:
             row = self._db.execute(

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from indexer.corpus_stats import ensure_stats_index, stats_index_name
 from indexer.ingest import IndexNames, ensure_indexes, index_articles, index_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.filters import any_of
@@ -147,12 +148,16 @@ async def reindex(
                 else:
                     await upsert_article(client, new, Article.model_validate(doc))
             report.caught_up = len(changed)
-            await client.swap_indexes([(names.claims, new.claims), (names.articles, new.articles)])
+            live_stats, new_stats = stats_index_name(names.claims), stats_index_name(new.claims)
+            await ensure_stats_index(client, live_stats)
+            await ensure_stats_index(client, new_stats)
+            await client.swap_indexes([(names.claims, new.claims), (names.articles, new.articles),
+                                       (live_stats, new_stats)])
             swapped = True
         say(f"swapped in ({report.caught_up} articles changed by webhooks meanwhile)")
     finally:
         # after the swap the temporary names hold the old indexes; before it, the half-built ones
-        for uid in (new.claims, new.articles):
+        for uid in (new.claims, new.articles, stats_index_name(new.claims)):
             with contextlib.suppress(Exception):
                 await client.delete_index(uid)
         _ = swapped

@@ -21,12 +21,12 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from indexer.cms import FetchError, InvalidArticle, fetch_article, parse_time
+from indexer.corpus_stats import StatsDelta, apply_delta, fetch_claim_terms
 from indexer.ingest import IndexNames, ensure_indexes, index_articles
 from indexer.meili.client import MeiliClient
-from indexer.meili.errors import MeiliError, MeiliTaskFailed, MeiliUnavailable
+from indexer.meili.errors import MeiliApiError, MeiliError, MeiliTaskFailed, MeiliUnavailable
 from indexer.meili.filters import any_of
 from indexer.models import Article
 from indexer.queue import ArticleState, Job, JobQueue
@@ -38,7 +38,10 @@ Fetcher = Callable[[str, str | None], Awaitable[Article]]
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    concurrency: int = 8
+    # rounds in flight; 1 because the BM25 statistics (indexer/corpus_stats.py) are updated
+    # read-modify-write and must not be written by two rounds at once
+    concurrency: int = 1
+    batch: int = 64  # jobs claimed together in a round (distinct articles)
     poll_interval: float = 0.05
     max_attempts: int = 6
     base_backoff: float = 0.5
@@ -56,27 +59,42 @@ class IndexingFailed(Exception):
     """A Meilisearch task of the job failed (counted as an attempt, retried with back-off)."""
 
 
-async def upsert_article(client: MeiliClient, names: IndexNames, article: Article) -> int:
-    """Index one article and replace its claims; waits for the tasks. Returns the claim count."""
-    report = await index_articles(client, names, [article], wait=True)
+async def upsert_articles(client: MeiliClient, names: IndexNames, articles: list[Article]) -> int:
+    """Index articles and replace their claims (3 Meilisearch tasks); returns the claim count."""
+    report = await index_articles(client, names, articles, wait=True)
     if report.failed_tasks:
         raise IndexingFailed("; ".join(report.failed_tasks))
     return report.claims
 
 
-async def delete_article(
-    client: MeiliClient, names: IndexNames, article_id: str, task_timeout: float = 120.0
+async def upsert_article(client: MeiliClient, names: IndexNames, article: Article) -> int:
+    return await upsert_articles(client, names, [article])
+
+
+async def delete_articles(
+    client: MeiliClient, names: IndexNames, article_ids: list[str], task_timeout: float = 120.0
 ) -> None:
-    """Remove an article and every claim extracted from it; waits for the tasks."""
+    """Remove articles and every claim extracted from them (and their BM25 statistics)."""
+    stats = StatsDelta()
+    gone = await fetch_claim_terms(client, names.claims, filter_expr=any_of("article_id", article_ids))
+    for terms in gone.values():
+        stats.remove(terms)
     tasks = [
-        await client.delete_documents(names.articles, [article_id]),
-        await client.delete_documents_by_filter(names.claims, any_of("article_id", [article_id]) or ""),
+        await client.delete_documents(names.articles, article_ids),
+        await client.delete_documents_by_filter(names.claims, any_of("article_id", article_ids) or ""),
     ]
     for uid in tasks:
         try:
             await client.wait_for_task(uid, timeout=task_timeout)
         except MeiliTaskFailed as exc:
             raise IndexingFailed(str(exc)) from exc
+    await apply_delta(client, names.claims, stats)
+
+
+async def delete_article(
+    client: MeiliClient, names: IndexNames, article_id: str, task_timeout: float = 120.0
+) -> None:
+    await delete_articles(client, names, [article_id], task_timeout)
 
 
 def _iso(ts: float) -> str:
@@ -100,7 +118,7 @@ class Worker:
         self._wake = asyncio.Event()
         self._meili_down = False
         self._indexes_ready = False
-        self._inflight: dict[asyncio.Task[None], Job] = {}
+        self._inflight: dict[asyncio.Task[None], list[Job]] = {}
         self.processed = 0
 
     def notify(self) -> None:
@@ -116,14 +134,14 @@ class Worker:
                 if self._meili_down or not self._indexes_ready:
                     await self._wait_for_meili(stop)
                     continue
-                free = self.config.concurrency - len(self._inflight)
                 self._wake.clear()
-                jobs = await asyncio.to_thread(self.queue.claim, free) if free > 0 else []
-                for job in jobs:
-                    task = asyncio.create_task(self._run_job(job))
-                    self._inflight[task] = job
-                if jobs and len(self._inflight) < self.config.concurrency:
-                    continue  # more may be waiting
+                jobs: list[Job] = []
+                if len(self._inflight) < self.config.concurrency:
+                    jobs = await asyncio.to_thread(self.queue.claim, self.config.batch)
+                if jobs:
+                    self._inflight[asyncio.create_task(self._run_round(jobs))] = jobs
+                    if len(self._inflight) < self.config.concurrency:
+                        continue  # more may be waiting
                 waiter = asyncio.create_task(self._wake.wait())
                 stopper = asyncio.create_task(stop.wait())
                 try:
@@ -141,7 +159,7 @@ class Worker:
                     await asyncio.to_thread(self.queue.prune, self.config.keep_finished_s)
         finally:
             heartbeat.cancel()
-            if self._inflight:  # let running jobs finish (they are short); else leases expire
+            if self._inflight:  # let running rounds finish (they are short); else leases expire
                 await asyncio.wait(list(self._inflight), timeout=10)
             self._reap()
 
@@ -163,14 +181,14 @@ class Worker:
         for task in [t for t in self._inflight if t.done()]:
             self._inflight.pop(task)
             if not task.cancelled() and task.exception() is not None:
-                log.error("worker job crashed", exc_info=task.exception())
+                log.error("worker round crashed", exc_info=task.exception())
 
     async def _heartbeat(self, stop: asyncio.Event) -> None:
         interval = max(self.queue.lease_seconds / 3, 0.5)
         while not stop.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), interval)
-            ids = [job.id for job in self._inflight.values()]
+            ids = [job.id for jobs in self._inflight.values() for job in jobs]
             if ids:
                 await asyncio.to_thread(self.queue.renew, ids)
 
@@ -192,33 +210,112 @@ class Worker:
                 await asyncio.wait_for(stop.wait(), delay)
             delay = min(delay * 2, self.config.meili_backoff_max)
 
-    # -- one job ---------------------------------------------------------------------------------
-    async def _run_job(self, job: Job) -> None:
+    # -- a round of jobs (distinct articles) ----------------------------------------------------
+    async def _run_round(self, jobs: list[Job]) -> None:
         try:
-            status, error, state = await self.process(job)
+            await self.process_round(jobs)
         except MeiliUnavailable as exc:
             self._meili_down = True
-            await asyncio.to_thread(
-                self.queue.retry_later, job.id, f"waiting for Meilisearch: {exc}", 0.0, count=False)
-            return
-        except (JobFailed, InvalidArticle) as exc:
-            await asyncio.to_thread(self.queue.finish, job.id, "failed", str(exc))
-            return
-        except FetchError as exc:
-            if not exc.transient:
-                await asyncio.to_thread(self.queue.finish, job.id, "failed", str(exc))
-                return
-            await self._retry(job, str(exc))
-            return
+            for job in jobs:
+                current = await asyncio.to_thread(self.queue.get, job.id)
+                if current is not None and current.status == "running":
+                    await asyncio.to_thread(
+                        self.queue.retry_later, job.id, f"waiting for Meilisearch: {exc}", 0.0,
+                        count=False)
+
+    async def process_round(self, jobs: list[Job]) -> None:
+        """Apply claimed jobs: version checks, fetches, then one upsert and one delete batch."""
+        indexed = await self._indexed_versions([j.article_id for j in jobs if j.article_id])
+        upserts: list[tuple[Job, Article]] = []
+        deletes: list[Job] = []
+        fetches: list[Job] = []
+        for job in jobs:
+            version = self._version(job)
+            have = indexed.get(job.article_id or "")
+            if not job.article_id:
+                await self._fail(job, "the event names no article")
+            elif have is not None and version < have:
+                await asyncio.to_thread(self.queue.finish, job.id, "skipped", (
+                    f"older than the indexed version of article {job.article_id} "
+                    f"({_iso(version)} < {_iso(have)})"))
+            elif job.kind == "delete":
+                deletes.append(job)
+            elif job.kind == "fetch":
+                fetches.append(job)
+            elif job.kind == "upsert":
+                try:
+                    upserts.append((job, self._with_version(Article.model_validate(job.payload["article"]), version)))
+                except (KeyError, ValueError) as exc:
+                    await self._fail(job, f"invalid stored article: {exc}")
+            else:
+                await self._fail(job, f"unknown job kind {job.kind!r}")
+        if fetches:
+            got = await asyncio.gather(*(self._fetch(j) for j in fetches))
+            upserts += [(j, a) for j, a in zip(fetches, got, strict=True) if a is not None]
+        if upserts:
+            await self._apply(upserts, [])
+        if deletes:
+            await self._apply([], deletes)
+
+    async def _apply(self, upserts: list[tuple[Job, Article]], deletes: list[Job]) -> None:
+        jobs = [j for j, _ in upserts] + deletes
+        try:
+            if upserts:
+                await upsert_articles(self.client, self.names, [a for _, a in upserts])
+            if deletes:
+                await delete_articles(self.client, self.names, [j.article_id or "" for j in deletes],
+                                      self.config.task_timeout)
+        except MeiliUnavailable:
+            raise
         except (IndexingFailed, MeiliError, TimeoutError) as exc:
-            await self._retry(job, f"{type(exc).__name__}: {exc}")
+            if len(jobs) > 1:  # find the culprit: apply one by one
+                for job, article in upserts:
+                    await self._apply([(job, article)], [])
+                for job in deletes:
+                    await self._apply([], [job])
+                return
+            await self._retry(jobs[0], f"{type(exc).__name__}: {exc}")
             return
-        except Exception as exc:  # a bug must not kill the worker: retry, then dead-letter
-            log.exception("job %s crashed", job.id)
+        now = time.time()
+        done = [(j.id, ArticleState(j.article_id or "", self._version(j), False, now)) for j, _ in upserts]
+        done += [(j.id, ArticleState(j.article_id or "", self._version(j), True, now)) for j in deletes]
+        await asyncio.to_thread(self.queue.finish_many, done)
+        self.processed += len(done)
+
+    async def _fetch(self, job: Job) -> Article | None:
+        url = job.payload.get("url")
+        if not isinstance(url, str):
+            await self._fail(job, "a fetch event needs a url")
+            return None
+        try:
+            article = await self.fetcher(url, job.article_id)
+        except InvalidArticle as exc:
+            await self._fail(job, str(exc))
+            return None
+        except FetchError as exc:
+            if exc.transient:
+                await self._retry(job, str(exc))
+            else:
+                await self._fail(job, str(exc))
+            return None
+        except Exception as exc:  # a bug must not kill the round
+            log.exception("fetching for job %s crashed", job.id)
             await self._retry(job, f"{type(exc).__name__}: {exc}")
-            return
-        self.processed += 1
-        await asyncio.to_thread(self.queue.finish, job.id, status, error, state)
+            return None
+        return self._with_version(article, self._version(job))
+
+    @staticmethod
+    def _version(job: Job) -> float:
+        return job.version if job.version is not None else job.created_at
+
+    @staticmethod
+    def _with_version(article: Article, version: float) -> Article:
+        if article.updated_at is None:
+            return article.model_copy(update={"updated_at": datetime.fromtimestamp(version, tz=UTC)})
+        return article
+
+    async def _fail(self, job: Job, error: str) -> None:
+        await asyncio.to_thread(self.queue.finish, job.id, "failed", error)
 
     async def _retry(self, job: Job, error: str) -> None:
         attempts = job.attempts + 1
@@ -230,47 +327,26 @@ class Worker:
         delay = min(self.config.base_backoff * 2 ** (attempts - 1), self.config.max_backoff)
         await asyncio.to_thread(self.queue.retry_later, job.id, error, delay)
 
-    async def _indexed_version(self, article_id: str) -> float | None:
-        state = await asyncio.to_thread(self.queue.article_state, article_id)
-        if state is not None:
-            return state.version
-        # not seen through webhooks: the article may have been indexed from files
-        doc = await self.client.get_document(self.names.articles, article_id, fields=["updated_at", "updated_ts"])
-        if not doc:
-            return None
-        try:
-            return parse_time(doc.get("updated_at")) or (float(doc["updated_ts"]) if doc.get("updated_ts") else None)
-        except InvalidArticle:
-            return None
-
-    async def process(self, job: Job) -> tuple[Any, str | None, ArticleState | None]:
-        """Apply one job; returns ``(status, error, state)`` for ``JobQueue.finish``."""
-        payload = job.payload
-        article_id = job.article_id
-        if not article_id:
-            raise JobFailed("the event names no article")
-        version = job.version if job.version is not None else job.created_at
-        indexed = await self._indexed_version(article_id)
-        if indexed is not None and version < indexed:
-            return "skipped", (
-                f"older than the indexed version of article {article_id} "
-                f"({_iso(version)} < {_iso(indexed)})"), None
-        if job.kind == "delete":
-            await delete_article(self.client, self.names, article_id, self.config.task_timeout)
-            return "done", None, ArticleState(article_id, version, True, time.time())
-        if job.kind == "fetch":
-            url = payload.get("url")
-            if not isinstance(url, str):
-                raise JobFailed("a fetch event needs a url")
-            article = await self.fetcher(url, article_id)
-        elif job.kind == "upsert":
+    async def _indexed_versions(self, article_ids: list[str]) -> dict[str, float]:
+        """Version applied per article: the queue's record, else the stored article's updated_at."""
+        states = await asyncio.to_thread(self.queue.article_states, article_ids)
+        out = {aid: st.version for aid, st in states.items()}
+        unknown = [aid for aid in article_ids if aid not in out]
+        if unknown:  # not seen through webhooks: the article may have been indexed from files
             try:
-                article = Article.model_validate(payload["article"])
-            except (KeyError, ValueError) as exc:
-                raise JobFailed(f"invalid stored article: {exc}") from exc
-        else:
-            raise JobFailed(f"unknown job kind {job.kind!r}")
-        if article.updated_at is None:
-            article = article.model_copy(update={"updated_at": datetime.fromtimestamp(version, tz=UTC)})
-        await upsert_article(self.client, self.names, article)
-        return "done", None, ArticleState(article_id, version, False, time.time())
+                res = await self.client.fetch_documents(
+                    self.names.articles, ids=unknown, fields=["id", "updated_at", "updated_ts"],
+                    limit=len(unknown))
+            except MeiliApiError as exc:
+                if exc.code != "index_not_found":
+                    raise
+                res = {"results": []}
+            for doc in res.get("results", []):
+                try:
+                    when = parse_time(doc.get("updated_at")) or (
+                        float(doc["updated_ts"]) if doc.get("updated_ts") else None)
+                except InvalidArticle:
+                    when = None
+                if when is not None:
+                    out[str(doc["id"])] = when
+        return out

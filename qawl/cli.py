@@ -12,7 +12,8 @@ import orjson
 import typer
 
 from indexer.extract import extract_claims, prepare_article
-from indexer.ingest import IndexNames, IngestReport, ensure_indexes, index_articles
+from indexer.claims_import import is_claims_path, read_claims_files
+from indexer.ingest import IndexNames, IngestReport, ensure_indexes, index_articles, index_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliError
 from indexer.meili.managed import MeiliBinaryError, meilisearch_for
@@ -51,7 +52,9 @@ def _read_all(files: list[Path], errors: list[str]) -> list:  # type: ignore[typ
 
 async def _index(url: str, key: str, files: list[Path], settings: IndexerSettings, progress: bool = True) -> IngestReport:
     errors: list[str] = []
-    articles = _read_all(files, errors)
+    claim_files = [f for f in files if is_claims_path(f)]  # verified claims: indexer/claims_import.py
+    claims = read_claims_files(claim_files, errors)
+    articles = _read_all([f for f in files if f not in claim_files], errors)
     async with MeiliClient(url, key or None, timeout=60) as client:
         names = IndexNames.from_settings(settings)
         await ensure_indexes(client, names)
@@ -64,6 +67,10 @@ async def _index(url: str, key: str, files: list[Path], settings: IndexerSetting
                 typer.echo(f"\r  indexed {done}/{len(articles)} articles", err=True, nl=False)
 
         report = await index_articles(client, names, articles, batch_size=settings.batch_size, on_batch=on_batch)
+        if claims:
+            imported = await index_claims(client, names, claims)
+            report.claims += imported.claims
+            report.failed_tasks += imported.failed_tasks
         if progress:
             typer.echo("", err=True)
     report.errors = errors + report.errors
@@ -137,7 +144,7 @@ def dev(
     port: Annotated[int, typer.Option(help="API port")] = int(os.environ.get("QAWL_PORT", "8000")),
     host: Annotated[str, typer.Option(help="API host")] = os.environ.get("QAWL_HOST", "127.0.0.1"),
     no_seeds: Annotated[bool, typer.Option("--no-seeds", help="do not index seeds/")] = False,
-    seeds: Annotated[Path | None, typer.Option("--seeds", help="index this folder instead of seeds/")] = None,
+    seeds: Annotated[Path | None, typer.Option(help="index this folder instead of seeds/")] = None,
 ) -> None:
     """Managed Meilisearch (unless MEILI_URL), index seeds/, serve the API with GraphiQL."""
     os.environ.setdefault("QAWL_ENV", "development")
@@ -195,5 +202,20 @@ for _module in ("qawl.jobs",):
     _register_optional(app, _module)
 
 
+def _exit_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so context managers stop the managed Meilisearch.
+
+    uvicorn re-raises the signal it caught after its graceful shutdown; this handler turns it into
+    SystemExit instead of an immediate death that would orphan the Meilisearch child.
+    """
+    import signal
+
+    def _handler(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _handler)
+
+
 def main() -> None:
+    _exit_on_sigterm()
     app()

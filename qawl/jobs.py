@@ -35,10 +35,10 @@ def _meili(settings: IndexerSettings) -> str:
     return settings.meili_url
 
 
-async def _run_worker(settings: IndexerSettings, concurrency: int, once: bool) -> int:
+async def _run_worker(settings: IndexerSettings, batch: int, once: bool) -> int:
     queue = JobQueue.in_dir(settings.data_dir)
     async with MeiliClient(_meili(settings), settings.meili_master_key or None, timeout=30) as client:
-        worker = Worker(queue, client, IndexNames.from_settings(settings), WorkerConfig(concurrency=concurrency))
+        worker = Worker(queue, client, IndexNames.from_settings(settings), WorkerConfig(batch=batch))
         if once:
             await worker.drain()
         else:
@@ -89,14 +89,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def worker(
-        concurrency: Annotated[int, typer.Option(min=1, max=64, help="jobs in flight")] = 8,
+        batch: Annotated[int, typer.Option(min=1, max=1000, help="jobs applied together at most")] = 64,
         once: Annotated[bool, typer.Option("--once", help="exit when the queue is empty")] = False,
     ) -> None:
         """Drain the webhook queue (QAWL_DATA_DIR) into Meilisearch (MEILI_URL) until stopped."""
         settings = IndexerSettings()
         _meili(settings)
         typer.echo(f"qawl: worker on {settings.data_dir / 'queue.sqlite3'} -> {settings.meili_url}", err=True)
-        processed = asyncio.run(_run_worker(settings, concurrency, once))
+        processed = asyncio.run(_run_worker(settings, batch, once))
         typer.echo(f"qawl: worker stopped after {processed} jobs", err=True)
 
     @app.command("reindex")

@@ -1,4 +1,4 @@
-"""Per-request GraphQL context: the shared search service and DataLoaders (one request per batch)."""
+"""Per-request GraphQL context: the shared search service and DataLoaders (a request a batch)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ class Context(BaseContext):
         self.request_id = request_id
         self.article_loader: DataLoader[str, Doc | None] = DataLoader(load_fn=self._load_articles)
         self.claim_loader: DataLoader[str, Doc | None] = DataLoader(load_fn=self._load_claims)
-        self.article_claims_loader: DataLoader[str, list[Doc]] = DataLoader(load_fn=self._load_article_claims)
+        self.article_claims_loader: DataLoader[str, list[Doc]] = DataLoader(
+            load_fn=self._load_article_claims
+        )
         self.cluster_loader: DataLoader[str, list[Doc]] = DataLoader(load_fn=self._load_clusters)
 
     async def _load_articles(self, ids: Sequence[str]) -> list[Doc | None]:

@@ -26,19 +26,43 @@ class ErrorCodes(SchemaExtension):
         for error in result.errors or []:
             original = error.original_error
             if isinstance(original, QawlError):
-                shaped.append(GraphQLError(original.message, nodes=error.nodes, source=error.source,
-                                           positions=error.positions, path=error.path,
-                                           extensions={"code": original.code, **original.extra}))
+                shaped.append(
+                    GraphQLError(
+                        original.message,
+                        nodes=error.nodes,
+                        source=error.source,
+                        positions=error.positions,
+                        path=error.path,
+                        extensions={"code": original.code, **original.extra},
+                    )
+                )
             elif original is None:  # a validation/parse error: the client's fault
                 ext = dict(error.extensions or {})
                 ext.setdefault("code", "BAD_USER_INPUT")
-                shaped.append(GraphQLError(error.message, nodes=error.nodes, source=error.source,
-                                           positions=error.positions, path=error.path, extensions=ext))
+                shaped.append(
+                    GraphQLError(
+                        error.message,
+                        nodes=error.nodes,
+                        source=error.source,
+                        positions=error.positions,
+                        path=error.path,
+                        extensions=ext,
+                    )
+                )
             else:
-                log.error("unexpected error in GraphQL resolver", exc_info=original,
-                          extra={"request_id": request_id})
-                shaped.append(GraphQLError("Internal server error", nodes=error.nodes, path=error.path,
-                                           extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}))
+                log.error(
+                    "unexpected error in GraphQL resolver",
+                    exc_info=original,
+                    extra={"request_id": request_id},
+                )
+                shaped.append(
+                    GraphQLError(
+                        "Internal server error",
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                    )
+                )
         result.errors = shaped
 
 
@@ -52,4 +76,6 @@ class OperationMetrics(SchemaExtension):
         name = operation_label(ctx.operation_name)
         GRAPHQL_LATENCY.labels(name).observe(time.perf_counter() - start)
         errors = getattr(ctx.result, "errors", None) if ctx.result else None
-        GRAPHQL_OPERATIONS.labels(name, "error" if errors or getattr(ctx, "pre_execution_errors", None) else "ok").inc()
+        GRAPHQL_OPERATIONS.labels(
+            name, "error" if errors or getattr(ctx, "pre_execution_errors", None) else "ok"
+        ).inc()

@@ -1,7 +1,7 @@
 """Export the GraphQL schema (SDL) to ``api/schema.graphql``, the contract front-ends build on.
 
-    python -m api.graphql.export           # write the file
-    python -m api.graphql.export --check   # exit 1 when the file and the code differ
+python -m api.graphql.export           # write the file
+python -m api.graphql.export --check   # exit 1 when the file and the code differ
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def main(argv: list[str]) -> int:
     text = sdl()
     if "--check" in argv:
         if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text(encoding="utf-8") != text:
-            print(f"{SCHEMA_FILE} is out of date: run python -m api.graphql.export", file=sys.stderr)
+            print(
+                f"{SCHEMA_FILE} is out of date: run python -m api.graphql.export", file=sys.stderr
+            )
             return 1
         return 0
     SCHEMA_FILE.write_text(text, encoding="utf-8")

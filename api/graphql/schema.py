@@ -7,9 +7,16 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.extensions.disable_introspection import DisableIntrospection
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 from strawberry.types.nodes import Selection
 
 from api.errors import BadUserInput, NotFound
@@ -25,11 +32,12 @@ from api.graphql.types import (
     ClaimEdge,
     ClaimFacets,
     ClaimFilter,
+    ClaimMatch,
     ClaimSort,
     Node,
     PageInfo,
 )
-from api.search.filters import DATE_FACETS, FACETS, SORTS, ClaimFilterParams, build_claim_filter
+from api.search.filters import DATE_FACETS, SORTS, ClaimFilterParams, build_claim_filter
 from api.search.service import CLAIM_FIELDS, ClaimQuery, Page
 from api.settings import ApiSettings
 
@@ -87,7 +95,7 @@ def _plan(info: Info[Any, Any]) -> tuple[list[str] | None, list[str], bool]:
     attrs: set[str] | None = {"id"}
     for f in node_fields:
         mapped = NODE_ATTRS.get(f.name)
-        if mapped is None:
+        if mapped is None or attrs is None:
             attrs = None
             break
         attrs.update(mapped)
@@ -120,7 +128,7 @@ class Query:
         self,
         info: Info[Context, None],
         query: str | None = None,
-        filter: ClaimFilter | None = None,  # noqa: A002 - GraphQL argument name
+        filter: ClaimFilter | None = None,
         sort: ClaimSort | None = None,
         first: int = DEFAULT_FIRST,
         after: str | None = None,
@@ -147,14 +155,25 @@ class Query:
         return ClaimConnection(edges=edges, page_info=_page_info(page), total_count=page.total,
                                facets=ClaimFacets(dist=page.facets))
 
+    @strawberry.field(description="Stored claims that state the same thing as `text` (a tweet, a sentence or a paragraph), best first.")
+    async def similar_claims(
+        self,
+        info: Info[Context, None],
+        text: str,
+        first: int = 5,
+        filter: ClaimFilter | None = None,
+    ) -> list[ClaimMatch]:
+        matches = await info.context.search.similar.match(text, first, build_claim_filter(filter_params(filter)))
+        return [ClaimMatch(score=m.score, claim=Claim(doc=m.doc)) for m in matches]
+
     @strawberry.field(description="One claim by its plain id (claimId) or global id.")
-    async def claim(self, info: Info[Context, None], id: strawberry.ID) -> Claim | None:  # noqa: A002
+    async def claim(self, info: Info[Context, None], id: strawberry.ID) -> Claim | None:
         plain = _plain(id, "Claim")
         doc = await info.context.claim_loader.load(plain)
         return Claim(doc=doc) if doc else None
 
     @strawberry.field(description="One article by its plain id (articleId) or global id.")
-    async def article(self, info: Info[Context, None], id: strawberry.ID) -> Article | None:  # noqa: A002
+    async def article(self, info: Info[Context, None], id: strawberry.ID) -> Article | None:
         plain = _plain(id, "Article")
         doc = await info.context.article_loader.load(plain)
         return Article(doc=doc) if doc else None
@@ -169,7 +188,7 @@ class Query:
         return ArticleConnection(edges=edges, page_info=_page_info(page), total_count=page.total)
 
     @strawberry.field(description="Fetch any object by its global id.")
-    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
         type_name, plain = from_global(id)
         if type_name == "Claim":
             doc = await info.context.claim_loader.load(plain)
@@ -189,6 +208,15 @@ def _plain(value: str, type_name: str) -> str:
     return plain if kind == type_name else value
 
 
+class QawlSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Parse and validation errors get the BAD_USER_INPUT code; nothing is logged here (client errors
+        are not server errors; unexpected resolver errors are logged with the request id by ErrorCodes)."""
+        for error in errors:
+            if error.original_error is None and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+
+
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
     extensions: list[Any] = [
         ErrorCodes,
@@ -202,4 +230,4 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(query=Query, types=[Claim, Article], extensions=extensions)
+    return QawlSchema(query=Query, types=[Claim, Article], extensions=extensions)

@@ -102,7 +102,13 @@ class Claim(Node):
     @strawberry.field
     def numbers(self) -> list[Number]:
         return [
-            Number(value=n["value"], text=n["text"], counted=n.get("counted"), approximate=bool(n.get("approximate")), unit=n.get("unit"))
+            Number(
+                value=n["value"],
+                text=n["text"],
+                counted=n.get("counted"),
+                approximate=bool(n.get("approximate")),
+                unit=n.get("unit"),
+            )
             for n in self.doc.get("numbers") or []
         ]
 
@@ -158,7 +164,9 @@ class Claim(Node):
     def rating(self) -> str | None:
         return self.doc.get("rating")
 
-    @strawberry.field(description="Other claims of the same cluster (the same statement reported elsewhere).")
+    @strawberry.field(
+        description="Other claims of the same cluster (the same statement reported elsewhere)."
+    )
     async def related_claims(self, info: Info[Context, None]) -> list[Claim]:
         cluster = self.doc.get("cluster_id")
         if not cluster:
@@ -166,11 +174,15 @@ class Claim(Node):
         docs = await info.context.cluster_loader.load(cluster)
         return [Claim(doc=d) for d in docs if d["id"] != self.doc["id"]]
 
-    @strawberry.field(description="schema.org JSON-LD: a ClaimReview for a rated verified claim, else a Claim.")
+    @strawberry.field(
+        description="schema.org JSON-LD: a ClaimReview for a rated verified claim, else a Claim."
+    )
     def claim_review(self) -> JSON:
-        return claim_jsonld(self.doc)
+        return claim_jsonld(self.doc)  # type: ignore[return-value]  # JSON is a NewType over object
 
-    @strawberry.field(description="The article the claim was extracted from (batched: one request per page).")
+    @strawberry.field(
+        description="The article the claim was extracted from (batched: one request per page)."
+    )
     async def article(self, info: Info[Context, None]) -> Article | None:
         article_id = self.doc.get("article_id")
         if not article_id:
@@ -238,11 +250,16 @@ class ArticleEdge:
 
 
 def _facet_list(dist: dict[str, int] | None) -> list[FacetValue]:
-    return [FacetValue(value=k, count=v) for k, v in sorted((dist or {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        FacetValue(value=k, count=v)
+        for k, v in sorted((dist or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
-@strawberry.type(description="Value counts over all claims matching the query and filter (most frequent first, "
-                             "at most the index's maxValuesPerFacet values each).")
+@strawberry.type(
+    description="Value counts over all claims matching the query and filter (most frequent first, "
+    "at most the index's maxValuesPerFacet values each)."
+)
 class ClaimFacets:
     dist: strawberry.Private[dict[str, dict[str, int]]]
 

@@ -41,7 +41,9 @@ async def list_claims(
     q: str | None = Query(None, max_length=10_000, description="keyword query"),
     limit: int = Query(20, ge=0, le=100),
     after: str | None = Query(None, description="`next` from a previous page"),
-    sort: Literal["RELEVANCE", "PUBLISHED_AT_DESC", "PUBLISHED_AT_ASC", "CHECKWORTHINESS_DESC"] = "RELEVANCE",
+    sort: Literal[
+        "RELEVANCE", "PUBLISHED_AT_DESC", "PUBLISHED_AT_ASC", "CHECKWORTHINESS_DESC"
+    ] = "RELEVANCE",
     claimant: StrList = [],  # noqa: B006 - FastAPI query lists
     claimant_type: StrList = [],  # noqa: B006
     person: StrList = [],  # noqa: B006
@@ -57,24 +59,48 @@ async def list_claims(
     number_at_least: float | None = None,
     number_at_most: float | None = None,
     min_checkworthiness: float | None = Query(None, ge=0, le=1),
-    facets: bool = Query(False, description="add value counts of claimants, places, people, organizations, sources"),
-    histogram: Literal["DAY", "MONTH"] | None = Query(None, description="add a publication date histogram"),
-    crop: int | None = Query(None, ge=3, le=200, description="crop the highlight to about this many words"),
+    facets: bool = Query(
+        False, description="add value counts of claimants, places, people, organizations, sources"
+    ),
+    histogram: Literal["DAY", "MONTH"] | None = Query(
+        None, description="add a publication date histogram"
+    ),
+    crop: int | None = Query(
+        None, ge=3, le=200, description="crop the highlight to about this many words"
+    ),
 ) -> ORJSONResponse:
     """Search or list claims; the same filters as GraphQL's ClaimFilter (snake_case, repeat a
     parameter for OR within a field)."""
     params = ClaimFilterParams(
-        claimant=claimant, claimant_type=claimant_type, person=person, organization=organization, place=place,
-        source=source, article_id=article_id, kind=kind, cluster_id=cluster_id, published_after=published_after,
-        published_before=published_before, has_numbers=has_numbers, number_at_least=number_at_least,
-        number_at_most=number_at_most, min_checkworthiness=min_checkworthiness,
+        claimant=claimant,
+        claimant_type=claimant_type,
+        person=person,
+        organization=organization,
+        place=place,
+        source=source,
+        article_id=article_id,
+        kind=kind,
+        cluster_id=cluster_id,
+        published_after=published_after,
+        published_before=published_before,
+        has_numbers=has_numbers,
+        number_at_least=number_at_least,
+        number_at_most=number_at_most,
+        min_checkworthiness=min_checkworthiness,
     )
     wanted = list(FACETS) if facets else []
     if histogram:
         wanted.append(DATE_FACETS[histogram])
     page = await search.search_claims(
-        ClaimQuery(query=q, filter=build_claim_filter(params), sort=SORTS[sort], first=limit, after=after,
-                   facets=wanted, crop_length=crop)
+        ClaimQuery(
+            query=q,
+            filter=build_claim_filter(params),
+            sort=SORTS[sort],
+            first=limit,
+            after=after,
+            facets=wanted,
+            crop_length=crop,
+        )
     )
     body: dict[str, Any] = {
         "total": page.total,
@@ -82,19 +108,35 @@ async def list_claims(
         "next": page.end_cursor if page.has_next else None,
     }
     if facets:
-        body["facets"] = {name: [{"value": k, "count": v} for k, v in
-                                 sorted(page.facets.get(attr, {}).items(), key=lambda kv: (-kv[1], kv[0]))]
-                          for attr, name in FACETS.items()}
+        body["facets"] = {
+            name: [
+                {"value": k, "count": v}
+                for k, v in sorted(
+                    page.facets.get(attr, {}).items(), key=lambda kv: (-kv[1], kv[0])
+                )
+            ]
+            for attr, name in FACETS.items()
+        }
     if histogram:
-        body["histogram"] = [{"date": k, "count": v} for k, v in sorted(page.facets.get(DATE_FACETS[histogram], {}).items())]
+        body["histogram"] = [
+            {"date": k, "count": v}
+            for k, v in sorted(page.facets.get(DATE_FACETS[histogram], {}).items())
+        ]
     return ORJSONResponse(body)
 
 
-@router.get("/claims/{claim_id}", responses={
-    **ERRORS, 404: {"description": "NOT_FOUND"},
-    200: {"content": {"application/json": {}, "application/ld+json": {}},
-          "description": "The claim; with `Accept: application/ld+json`, schema.org ClaimReview/Claim JSON-LD"},
-})
+@router.get(
+    "/claims/{claim_id}",
+    responses={
+        **ERRORS,
+        404: {"description": "NOT_FOUND"},
+        200: {
+            "content": {"application/json": {}, "application/ld+json": {}},
+            "description": "The claim; with `Accept: application/ld+json`, "
+            "schema.org ClaimReview/Claim JSON-LD",
+        },
+    },
+)
 async def get_claim(claim_id: str, search: Search, request: Request) -> ORJSONResponse:
     found = await search.claims_by_ids([claim_id])
     if claim_id not in found:
@@ -113,16 +155,23 @@ async def list_articles(
 ) -> ORJSONResponse:
     """Search articles; without `q`, newest first."""
     page = await search.search_articles(q, limit, after)
-    return ORJSONResponse({
-        "total": page.total,
-        "articles": page.hits,
-        "next": page.end_cursor if page.has_next else None,
-    })
+    return ORJSONResponse(
+        {
+            "total": page.total,
+            "articles": page.hits,
+            "next": page.end_cursor if page.has_next else None,
+        }
+    )
 
 
-@router.get("/articles/{article_id}", responses={**ERRORS, 404: {"description": "NOT_FOUND"}}, tags=["articles"])
+@router.get(
+    "/articles/{article_id}",
+    responses={**ERRORS, 404: {"description": "NOT_FOUND"}},
+    tags=["articles"],
+)
 async def get_article(article_id: str, search: Search) -> ORJSONResponse:
-    """The article (id, title, body, url, source, published_at, updated_at, ...) and its claims in reading order."""
+    """The article (id, title, body, url, source, published_at, updated_at, ...) and its
+    claims in reading order."""
     found = await search.articles_by_ids([article_id])
     if article_id not in found:
         raise NotFound(f"article {article_id} not found")

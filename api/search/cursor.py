@@ -45,7 +45,9 @@ def encode_offset(offset: int) -> str:
 
 
 def encode_keyset(keyset: Keyset) -> str:
-    return _b64(b"k:" + orjson.dumps({"p": keyset.position, "v": list(keyset.values), "t": keyset.ties}))
+    return _b64(
+        b"k:" + orjson.dumps({"p": keyset.position, "v": list(keyset.values), "t": keyset.ties})
+    )
 
 
 def decode_cursor(cursor: str | None) -> int | Keyset:
@@ -69,7 +71,14 @@ def decode_cursor(cursor: str | None) -> int | Keyset:
                 raise ValueError(value)
             return Keyset(position, tuple(values), ties)
         raise ValueError(kind)
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError, orjson.JSONDecodeError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        binascii.Error,
+        UnicodeDecodeError,
+        orjson.JSONDecodeError,
+    ) as exc:
         raise BadUserInput("invalid cursor") from exc
 
 

@@ -6,7 +6,7 @@ AND across fields, OR within a list. Values are always quoted/escaped by ``index
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from api.errors import BadUserInput
 from api.search.service import SortKey
@@ -39,7 +39,7 @@ def _ts(value: datetime | date, end_of_day: bool = False) -> float:
     if not isinstance(value, datetime):
         value = datetime.combine(value, time.max if end_of_day else time.min)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return float(int(value.timestamp()))
 
 
@@ -48,19 +48,34 @@ def build_claim_filter(f: ClaimFilterParams | None) -> str | None:
         return None
     bad_types = set(f.claimant_type) - CLAIMANT_TYPES
     if bad_types:
-        raise BadUserInput(f"unknown claimantType {sorted(bad_types)}; expected one of {sorted(CLAIMANT_TYPES)}")
+        raise BadUserInput(
+            f"unknown claimantType {sorted(bad_types)}; expected one of {sorted(CLAIMANT_TYPES)}"
+        )
     bad_kinds = set(f.kind) - KINDS
     if bad_kinds:
         raise BadUserInput(f"unknown kind {sorted(bad_kinds)}; expected one of {sorted(KINDS)}")
     if f.min_checkworthiness is not None and not 0 <= f.min_checkworthiness <= 1:
         raise BadUserInput("minCheckworthiness must be between 0 and 1")
-    if f.number_at_least is not None and f.number_at_most is not None and f.number_at_least > f.number_at_most:
+    if (
+        f.number_at_least is not None
+        and f.number_at_most is not None
+        and f.number_at_least > f.number_at_most
+    ):
         raise BadUserInput("numberAtLeast must not exceed numberAtMost")
-    if f.published_after and f.published_before and _ts(f.published_after) > _ts(f.published_before, True):
+    if (
+        f.published_after
+        and f.published_before
+        and _ts(f.published_after) > _ts(f.published_before, True)
+    ):
         raise BadUserInput("publishedAfter must not be later than publishedBefore")
     for name, values in (
-        ("claimant", f.claimant), ("person", f.person), ("organization", f.organization),
-        ("place", f.place), ("source", f.source), ("articleId", f.article_id), ("clusterId", f.cluster_id),
+        ("claimant", f.claimant),
+        ("person", f.person),
+        ("organization", f.organization),
+        ("place", f.place),
+        ("source", f.source),
+        ("articleId", f.article_id),
+        ("clusterId", f.cluster_id),
     ):
         if len(values) > 100 or any(len(v) > 500 for v in values):
             raise BadUserInput(f"{name}: at most 100 values of at most 500 characters")
@@ -76,10 +91,14 @@ def build_claim_filter(f: ClaimFilterParams | None) -> str | None:
             any_of("kind", f.kind),
             any_of("cluster_id", f.cluster_id),
             compare("published_ts", ">=", _ts(f.published_after)) if f.published_after else None,
-            compare("published_ts", "<=", _ts(f.published_before, True)) if f.published_before else None,
+            compare("published_ts", "<=", _ts(f.published_before, True))
+            if f.published_before
+            else None,
             equals("has_numbers", f.has_numbers) if f.has_numbers is not None else None,
             _number_range(f.number_at_least, f.number_at_most),
-            compare("checkworthiness", ">=", f.min_checkworthiness) if f.min_checkworthiness is not None else None,
+            compare("checkworthiness", ">=", f.min_checkworthiness)
+            if f.min_checkworthiness is not None
+            else None,
         ]
     except ValueError as exc:
         raise BadUserInput(str(exc)) from exc

@@ -29,7 +29,8 @@ from api.search.highlight import QueryTerms, crop_marked, mark_matches
 from indexer.index_settings import ARTICLE_SEARCHABLE, CLAIM_SEARCHABLE, CLAIMS
 from indexer.meili.client import MeiliClient
 from indexer.text.normalize import normalize
-from indexer.text.stem import DEFAULT_STEMMER, STEMMERS, StemmerName
+from indexer.text import stem as stem_module
+from indexer.text.stem import STEMMERS, StemmerName
 
 MAX_QUERY_CHARS = 1000
 MAX_WORDS = 10  # Meilisearch ignores query words after the 10th
@@ -86,7 +87,7 @@ def prepare(query: str | None, strategy: Strategy = DEFAULT) -> PreparedQuery:
     words = _select(_TOKEN.findall(text))
     if not words:
         return PreparedQuery("", "")
-    stem = STEMMERS[strategy.stemmer or DEFAULT_STEMMER]
+    stem = STEMMERS[strategy.stemmer or stem_module.DEFAULT_STEMMER]
     stems = list(dict.fromkeys(stem(w) for w in words))
     phrases = [p for p in (" ".join(_TOKEN.findall(p)) for p in _PHRASE.findall(text)) if p]
     if phrases and text.count('"') % 2 == 0:
@@ -125,7 +126,7 @@ def _format_hits(hits: list[dict[str, Any]], fmt: dict[str, Any], prepared: Prep
     crop = list(fmt.get("attributesToCrop") or [])
     if not highlight and not crop:
         return
-    stem = STEMMERS[strategy.stemmer or DEFAULT_STEMMER]
+    stem = STEMMERS[strategy.stemmer or stem_module.DEFAULT_STEMMER]
     terms = QueryTerms(
         words=frozenset(prepared.words),
         stems=frozenset(prepared.stems.split()),
@@ -154,8 +155,9 @@ async def execute(
     index: str,
     base: dict[str, Any],
     query: str | None,
-    strategy: Strategy = DEFAULT,
+    strategy: Strategy | None = None,
 ) -> dict[str, Any]:
+    strategy = strategy or DEFAULT  # looked up per call: ``qawl eval keyword`` measures variants
     prepared = prepare(query, strategy)
     if prepared.empty:
         body = {k: v for k, v in base.items() if k not in _FORMAT_KEYS}

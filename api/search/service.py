@@ -28,6 +28,7 @@ from api.errors import BadUserInput, meili_errors
 from api.metrics import MEILI_LATENCY
 from api.search import keyword
 from api.search.cursor import Keyset, SortValue, decode_cursor, encode_keyset, encode_offset
+from api.search.similar import SimilarClaims
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError, MeiliError
 from indexer.meili.filters import all_of, any_of, compare, quote
@@ -38,12 +39,44 @@ Doc = dict[str, Any]
 
 # Fields a claim hit carries to clients (the derived search fields stay in Meilisearch).
 CLAIM_FIELDS = [
-    "id", "article_id", "kind", "text", "claimant", "claimant_type", "attribution_verb", "is_quote",
-    "numbers", "people", "organizations", "places", "dates", "checkworthiness", "sentence_index",
-    "cluster_id", "published_at", "source", "url", "title", "rating", "language",
+    "id",
+    "article_id",
+    "kind",
+    "text",
+    "claimant",
+    "claimant_type",
+    "attribution_verb",
+    "is_quote",
+    "numbers",
+    "people",
+    "organizations",
+    "places",
+    "dates",
+    "checkworthiness",
+    "sentence_index",
+    "cluster_id",
+    "published_at",
+    "source",
+    "url",
+    "title",
+    "rating",
+    "language",
 ]
-ARTICLE_FIELDS = ["id", "title", "body", "url", "source", "author", "published_at", "updated_at", "language"]
-TOTAL_FACET = "kind"  # every claim has exactly one kind: the sum of its facet counts is the exact total
+ARTICLE_FIELDS = [
+    "id",
+    "title",
+    "body",
+    "url",
+    "source",
+    "author",
+    "published_at",
+    "updated_at",
+    "language",
+]
+TOTAL_FACET = (
+    "kind"  # every claim has exactly one kind: the sum of its facet counts is the exact total
+)
+ARTICLE_TOTAL_FACET = "language"  # likewise for articles
 
 
 @dataclass(frozen=True)
@@ -94,9 +127,11 @@ class IndexInfo:
     max_total_hits: int = 1000
     sortable_id: bool = False
     known: bool = False
+    read_at: float = 0.0
 
 
 NEWEST_FIRST = (SortKey("published_ts", True),)
+INFO_TTL = 30.0
 
 
 class SearchService:
@@ -114,20 +149,32 @@ class SearchService:
         self.articles_index = articles_index
         self.max_limit = max_limit
         self._info: dict[str, IndexInfo] = {}
+        self.similar = SimilarClaims(
+            client, claims_index, max_first=max_limit
+        )  # "has this been said before?"
 
     # -- index settings ------------------------------------------------------------------------
-    async def index_info(self, uid: str) -> IndexInfo:
+    async def index_info(self, uid: str, refresh: bool = False) -> IndexInfo:
+        """Cached for ``INFO_TTL`` seconds (settings change when the indexer re-applies them)."""
         info = self._info.get(uid)
-        if info is not None and info.known:
+        if (
+            info is not None
+            and info.known
+            and not refresh
+            and time.monotonic() - info.read_at < INFO_TTL
+        ):
             return info
-        info = IndexInfo()
+        info = IndexInfo(read_at=time.monotonic())
         if self.settings_client is not None:
             try:
                 settings = await self.settings_client.get_settings(uid)
                 info = IndexInfo(
-                    max_total_hits=int((settings.get("pagination") or {}).get("maxTotalHits", 1000)),
+                    max_total_hits=int(
+                        (settings.get("pagination") or {}).get("maxTotalHits", 1000)
+                    ),
                     sortable_id="id" in (settings.get("sortableAttributes") or []),
                     known=True,
+                    read_at=time.monotonic(),
                 )
             except MeiliError as exc:  # index not created yet, or Meilisearch down: retry next time
                 log.debug("index settings of %s unavailable: %s", uid, exc)
@@ -135,7 +182,9 @@ class SearchService:
         return info
 
     # -- Meilisearch calls, timed ----------------------------------------------------------------
-    async def _search(self, index: str, body: dict[str, Any], query: str | None, op: str) -> dict[str, Any]:
+    async def _search(
+        self, index: str, body: dict[str, Any], query: str | None, op: str
+    ) -> dict[str, Any]:
         start = time.perf_counter()
         try:
             async with meili_errors():
@@ -166,8 +215,18 @@ class SearchService:
             if q.crop_length:
                 body["attributesToCrop"] = ["text"]
                 body["cropLength"] = q.crop_length
-        return await self._paged(self.claims_index, body, q.query, q.filter, q.sort, q.first, q.after,
-                                 q.facets, q.exact_total, "claims")
+        return await self._paged(
+            self.claims_index,
+            body,
+            q.query,
+            q.filter,
+            q.sort,
+            q.first,
+            q.after,
+            q.facets,
+            q.exact_total,
+            "claims",
+        )
 
     async def search_articles(
         self,
@@ -180,8 +239,19 @@ class SearchService:
     ) -> Page:
         self._check_first(first)
         body: dict[str, Any] = {"attributesToRetrieve": ARTICLE_FIELDS}
-        return await self._paged(self.articles_index, body, query, filter_expr, sort, first, after, [],
-                                 exact_total, "articles", total_facet=None)
+        return await self._paged(
+            self.articles_index,
+            body,
+            query,
+            filter_expr,
+            sort,
+            first,
+            after,
+            [],
+            exact_total,
+            "articles",
+            total_facet=ARTICLE_TOTAL_FACET,
+        )
 
     async def _paged(
         self,
@@ -199,6 +269,60 @@ class SearchService:
     ) -> Page:
         cursor = decode_cursor(after)
         info = await self.index_info(index)
+        try:
+            return await self._paged_with(
+                info,
+                index,
+                body,
+                query,
+                filter_expr,
+                sort,
+                first,
+                cursor,
+                facets,
+                exact_total,
+                op,
+                total_facet,
+            )
+        except BadUserInput as exc:
+            if not (
+                info.sortable_id
+                and isinstance(exc.__cause__, MeiliApiError)
+                and exc.__cause__.code == "invalid_search_sort"
+            ):
+                raise
+        # the index lost its ``id`` tie-breaker since we last looked: read the settings again
+        info = await self.index_info(index, refresh=True)
+        return await self._paged_with(
+            info,
+            index,
+            body,
+            query,
+            filter_expr,
+            sort,
+            first,
+            cursor,
+            facets,
+            exact_total,
+            op,
+            total_facet,
+        )
+
+    async def _paged_with(
+        self,
+        info: IndexInfo,
+        index: str,
+        body: dict[str, Any],
+        query: str | None,
+        filter_expr: str | None,
+        sort: Sequence[SortKey] | None,
+        first: int,
+        cursor: int | Keyset,
+        facets: list[str],
+        exact_total: bool,
+        op: str,
+        total_facet: str | None,
+    ) -> Page:
         keyset_mode = not (query and query.strip())
         if keyset_mode:
             keys = list(sort or NEWEST_FIRST)
@@ -208,17 +332,46 @@ class SearchService:
             for k in keys:
                 if k.field not in body["attributesToRetrieve"]:
                     body["attributesToRetrieve"] = [*body["attributesToRetrieve"], k.field]
-            return await self._keyset_page(index, body, query, filter_expr, keys, info, first, cursor,
-                                           facets, exact_total, op, total_facet)
+            return await self._keyset_page(
+                index,
+                body,
+                query,
+                filter_expr,
+                keys,
+                info,
+                first,
+                cursor,
+                facets,
+                exact_total,
+                op,
+                total_facet,
+            )
         if isinstance(cursor, Keyset):
             raise BadUserInput("this cursor belongs to a listing without a query")
         if sort:
             body = {**body, "sort": [k.meili() for k in sort]}
-        return await self._offset_page(index, body, query, filter_expr, info, first, cursor, facets,
-                                       exact_total, op, total_facet)
+        return await self._offset_page(
+            index,
+            body,
+            query,
+            filter_expr,
+            info,
+            first,
+            cursor,
+            facets,
+            exact_total,
+            op,
+            total_facet,
+        )
 
-    async def _exact_total(self, index: str, query: str | None, filter_expr: str | None,
-                           total_facet: str | None, op: str) -> int | None:
+    async def _exact_total(
+        self,
+        index: str,
+        query: str | None,
+        filter_expr: str | None,
+        total_facet: str | None,
+        op: str,
+    ) -> int | None:
         if total_facet is None:
             return None
         body: dict[str, Any] = {"limit": 0, "facets": [total_facet]}
@@ -227,9 +380,20 @@ class SearchService:
         res = await self._search(index, body, query, f"{op}_total")
         return sum((res.get("facetDistribution") or {}).get(total_facet, {}).values())
 
-    async def _offset_page(self, index: str, body: dict[str, Any], query: str | None, filter_expr: str | None,
-                           info: IndexInfo, first: int, offset: int, facets: list[str], exact_total: bool,
-                           op: str, total_facet: str | None) -> Page:
+    async def _offset_page(
+        self,
+        index: str,
+        body: dict[str, Any],
+        query: str | None,
+        filter_expr: str | None,
+        info: IndexInfo,
+        first: int,
+        offset: int,
+        facets: list[str],
+        exact_total: bool,
+        op: str,
+        total_facet: str | None,
+    ) -> Page:
         body = {**body, "limit": first, "offset": offset}
         if filter_expr:
             body["filter"] = filter_expr
@@ -247,19 +411,31 @@ class SearchService:
                 total = sum(dist.get(total_facet, {}).values())
             else:
                 total = await self._exact_total(index, query, filter_expr, total_facet, op) or total
-        reachable = min(total, info.max_total_hits)
+        # a federated (surface + stem) search may serve past maxTotalHits: go on while pages are full
         return Page(
             hits=hits,
             total=total,
             start=offset,
-            has_next=offset + len(hits) < reachable,
+            has_next=0 < len(hits) == first and offset + len(hits) < total,
             cursors=[encode_offset(offset + i + 1) for i in range(len(hits))],
             facets={k: v for k, v in dist.items() if k in facets},
         )
 
-    async def _keyset_page(self, index: str, body: dict[str, Any], query: str | None, filter_expr: str | None,
-                           keys: list[SortKey], info: IndexInfo, first: int, cursor: int | Keyset,
-                           facets: list[str], exact_total: bool, op: str, total_facet: str | None) -> Page:
+    async def _keyset_page(
+        self,
+        index: str,
+        body: dict[str, Any],
+        query: str | None,
+        filter_expr: str | None,
+        keys: list[SortKey],
+        info: IndexInfo,
+        first: int,
+        cursor: int | Keyset,
+        facets: list[str],
+        exact_total: bool,
+        op: str,
+        total_facet: str | None,
+    ) -> Page:
         if isinstance(cursor, int):
             if cursor:
                 raise BadUserInput("this cursor belongs to a search with a query")
@@ -270,10 +446,16 @@ class SearchService:
             position = cursor.position
             skip = 0 if info.sortable_id else cursor.ties
             rest = all_of([filter_expr, _after_filter(keys, cursor.values, info.sortable_id)])
-        if skip + first > info.max_total_hits:
+        limit = min(
+            first, info.max_total_hits - skip
+        )  # a shorter page is fine; the next one goes on
+        if limit <= 0 and first > 0:
             raise BadUserInput(
-                f"more than {info.max_total_hits} hits share one sort value; narrow the filter to page further")
-        page_body: dict[str, Any] = {**body, "limit": first, "offset": skip}
+                f"more than {info.max_total_hits} hits share one sort value; "
+                "narrow the filter to page further"
+            )
+        limit = max(limit, 0)
+        page_body: dict[str, Any] = {**body, "limit": limit, "offset": skip}
         if rest:
             page_body["filter"] = rest
         want = list(facets)
@@ -310,8 +492,10 @@ class SearchService:
                 if total_facet and total_facet in dist:
                     total = sum(dist[total_facet].values())
                 else:
-                    total = await self._exact_total(index, query, filter_expr, total_facet, op) or total
-        has_next = len(hits) < remaining if not capped else len(hits) == first and first > 0
+                    total = (
+                        await self._exact_total(index, query, filter_expr, total_facet, op) or total
+                    )
+        has_next = len(hits) < remaining if not capped else len(hits) == limit and limit > 0
         # cursors: sort values of each hit + how many hits in a row (from the cursor on) share them
         prev_values = cursor.values if isinstance(cursor, Keyset) else None
         ties = cursor.ties if isinstance(cursor, Keyset) else 0
@@ -321,35 +505,60 @@ class SearchService:
             ties = ties + 1 if values == prev_values else 1
             prev_values = values
             cursors.append(encode_keyset(Keyset(position + i + 1, values, ties)))
-        return Page(hits=hits, total=max(total, position + len(hits)), start=position, has_next=has_next,
-                    cursors=cursors, facets={k: v for k, v in dist.items() if k in facets})
+        return Page(
+            hits=hits,
+            total=max(total, position + len(hits)),
+            start=position,
+            has_next=has_next,
+            cursors=cursors,
+            facets={k: v for k, v in dist.items() if k in facets},
+        )
 
     # -- by id -------------------------------------------------------------------------------------
-    async def claims_by_ids(self, ids: list[str], attributes: list[str] | None = None) -> dict[str, Doc]:
+    async def claims_by_ids(
+        self, ids: list[str], attributes: list[str] | None = None
+    ) -> dict[str, Doc]:
         return await self._by_ids(self.claims_index, ids, attributes or CLAIM_FIELDS)
 
     async def articles_by_ids(self, ids: list[str]) -> dict[str, Doc]:
         return await self._by_ids(self.articles_index, ids, ARTICLE_FIELDS)
 
     async def _by_ids(self, index: str, ids: list[str], fields: list[str]) -> dict[str, Doc]:
-        """One request for many ids (search with an ``id IN`` filter works with a search-only key)."""
+        """One request for many ids (an ``id IN`` filter search works with a search-only key)."""
         unique = list(dict.fromkeys(ids))
         if not unique:
             return {}
-        res = await self._raw(index, {"q": "", "filter": any_of("id", unique), "limit": len(unique),
-                                      "attributesToRetrieve": fields}, "by_ids")
+        res = await self._raw(
+            index,
+            {
+                "q": "",
+                "filter": any_of("id", unique),
+                "limit": len(unique),
+                "attributesToRetrieve": fields,
+            },
+            "by_ids",
+        )
         return {hit["id"]: hit for hit in res["hits"]}
 
-    async def claims_of_articles(self, article_ids: list[str], limit: int = 1000) -> dict[str, list[Doc]]:
+    async def claims_of_articles(
+        self, article_ids: list[str], limit: int = 1000
+    ) -> dict[str, list[Doc]]:
         """Claims of many articles in one request, each article's list in reading order."""
         unique = list(dict.fromkeys(article_ids))
         out: dict[str, list[Doc]] = {a: [] for a in unique}
         if not unique:
             return out
-        res = await self._raw(self.claims_index, {
-            "q": "", "filter": any_of("article_id", unique), "sort": ["sentence_index:asc"],
-            "limit": limit, "attributesToRetrieve": CLAIM_FIELDS,
-        }, "article_claims")
+        res = await self._raw(
+            self.claims_index,
+            {
+                "q": "",
+                "filter": any_of("article_id", unique),
+                "sort": ["sentence_index:asc"],
+                "limit": limit,
+                "attributesToRetrieve": CLAIM_FIELDS,
+            },
+            "article_claims",
+        )
         for hit in res["hits"]:
             out.setdefault(hit.get("article_id") or "", []).append(hit)
         return out
@@ -358,16 +567,25 @@ class SearchService:
         """An article's claims in reading order."""
         return (await self.claims_of_articles([article_id], limit)).get(article_id, [])
 
-    async def claims_of_clusters(self, cluster_ids: list[str], per_cluster: int = 20) -> dict[str, list[Doc]]:
+    async def claims_of_clusters(
+        self, cluster_ids: list[str], per_cluster: int = 20
+    ) -> dict[str, list[Doc]]:
         """Claims sharing a cluster id, for many clusters in one request."""
         unique = list(dict.fromkeys(cluster_ids))
         out: dict[str, list[Doc]] = {c: [] for c in unique}
         if not unique:
             return out
-        res = await self._raw(self.claims_index, {
-            "q": "", "filter": any_of("cluster_id", unique), "sort": ["checkworthiness:desc"],
-            "limit": min(1000, per_cluster * len(unique)), "attributesToRetrieve": CLAIM_FIELDS,
-        }, "clusters")
+        res = await self._raw(
+            self.claims_index,
+            {
+                "q": "",
+                "filter": any_of("cluster_id", unique),
+                "sort": ["checkworthiness:desc"],
+                "limit": min(1000, per_cluster * len(unique)),
+                "attributesToRetrieve": CLAIM_FIELDS,
+            },
+            "clusters",
+        )
         for hit in res["hits"]:
             bucket = out.setdefault(hit.get("cluster_id") or "", [])
             if len(bucket) < per_cluster:

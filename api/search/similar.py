@@ -33,11 +33,30 @@ from indexer.text.stem import stem
 Doc = dict[str, Any]
 
 MAX_CHARS = 20_000
-MAX_TERMS = 400  # unique stems looked up / scored for one input (a 5,000-character paragraph has ~350)
+MAX_TERMS = 400  # unique stems looked up and scored (a 5,000-character paragraph has ~350)
 CLAIM_FIELDS = [
-    "id", "article_id", "kind", "text", "claimant", "claimant_type", "attribution_verb", "is_quote",
-    "numbers", "people", "organizations", "places", "dates", "checkworthiness", "sentence_index",
-    "cluster_id", "published_at", "source", "url", "title", "rating", "language",
+    "id",
+    "article_id",
+    "kind",
+    "text",
+    "claimant",
+    "claimant_type",
+    "attribution_verb",
+    "is_quote",
+    "numbers",
+    "people",
+    "organizations",
+    "places",
+    "dates",
+    "checkworthiness",
+    "sentence_index",
+    "cluster_id",
+    "published_at",
+    "source",
+    "url",
+    "title",
+    "rating",
+    "language",
 ]
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
@@ -71,25 +90,23 @@ class Stats:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
 
-@lru_cache(maxsize=50_000)
-def _char_vector(text: str) -> tuple[dict[str, float], float]:
-    """Sublinear-tf character 3-5-grams of the words of ``text`` (word-bounded), with its norm."""
-    grams: Counter[str] = Counter()
+@lru_cache(maxsize=20_000)
+def char_grams(text: str) -> frozenset[str]:
+    """The character 3-5-grams of the words of ``text`` (word-bounded, normalized)."""
+    grams: set[str] = set()
     for word in tokens(text):
         padded = f" {word} "
         for n in (3, 4, 5):
-            for i in range(len(padded) - n + 1):
-                grams[padded[i:i + n]] += 1
-    vec = {g: 1 + math.log(c) for g, c in grams.items()}
-    return vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0
+            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return frozenset(grams)
 
 
-def char_cosine(query: tuple[dict[str, float], float], doc_text: str) -> float:
-    qv, qn = query
-    dv, dn = _char_vector(doc_text)
-    if len(dv) < len(qv):
-        return sum(w * qv.get(g, 0.0) for g, w in dv.items()) / (qn * dn)
-    return sum(w * dv.get(g, 0.0) for g, w in qv.items()) / (qn * dn)
+def char_cosine(query: frozenset[str], doc_text: str) -> float:
+    """Cosine of binary character n-gram vectors (set intersection runs in C)."""
+    doc = char_grams(doc_text)
+    if not query or not doc:
+        return 0.0
+    return len(query & doc) / math.sqrt(len(query) * len(doc))
 
 
 def _doc_text(doc: Doc) -> str:
@@ -98,8 +115,17 @@ def _doc_text(doc: Doc) -> str:
 
 
 @lru_cache(maxsize=50_000)
-def _terms_of(text: str, title: str) -> tuple[Counter[str], int]:
-    terms = claim_terms({"text": text, "title": title})
+def _title_terms(title: str) -> tuple[str, ...]:
+    return tuple(claim_terms({"text": title}))
+
+
+def _terms_of(doc: Doc) -> tuple[Counter[str], int]:
+    """The claim's BM25 terms (``claim_terms``), reusing the ``text_stem`` stored at index time."""
+    stored = doc.get("text_stem")
+    text_terms = (
+        stored.split() if isinstance(stored, str) else claim_terms({"text": doc.get("text")})
+    )
+    terms = text_terms + list(_title_terms(str(doc.get("title") or "")))
     return Counter(terms), len(terms)
 
 
@@ -113,11 +139,15 @@ class SimilarClaims:
         *,
         stats_index: str | None = None,
         max_first: int = 100,
-        per_query: int = 40,
-        salient: int = 30,
+        per_query: int = 10,
+        salient: int = 40,
+        anchors: int = 32,
+        raw_query: bool = True,
+        strategy: str = "last",
         k1: float = 1.2,
         b: float = 0.75,
         char_weight: float = 1.0,
+        char_top: int = 40,
     ) -> None:
         self.client = client
         self.claims_index = claims_index
@@ -125,9 +155,13 @@ class SimilarClaims:
         self.max_first = max_first
         self.per_query = per_query
         self.salient = salient
+        self.anchors = anchors
+        self.raw_query = raw_query
+        self.strategy = strategy
         self.k1 = k1
         self.b = b
         self.char_weight = char_weight
+        self.char_top = char_top
 
     # -- the pipeline ---------------------------------------------------------------------------
     async def match(self, text: str, first: int = 5, filter_expr: str | None = None) -> list[Match]:
@@ -151,12 +185,15 @@ class SimilarClaims:
     async def _stats(self, stems: list[str]) -> Stats:
         ids = {term_id(t): t for t in stems}
         try:
-            res = await self.client.search(self.stats_index, {
-                "q": "",
-                "filter": any_of("id", [*ids, TOTALS_ID]),
-                "limit": len(ids) + 1,
-                "attributesToRetrieve": ["id", "df", "n", "length"],
-            })
+            res = await self.client.search(
+                self.stats_index,
+                {
+                    "q": "",
+                    "filter": any_of("id", [*ids, TOTALS_ID]),
+                    "limit": len(ids) + 1,
+                    "attributesToRetrieve": ["id", "df", "n", "length"],
+                },
+            )
         except MeiliApiError as exc:
             if exc.code != "index_not_found":
                 raise
@@ -176,24 +213,46 @@ class SimilarClaims:
         known = [t for t in stems if stats.df.get(t, 0) > 0]
         return sorted(known, key=lambda t: (stats.df[t], stems.index(t)))[: self.salient]
 
-    async def _candidates(self, stems: list[str], words: list[str], stats: Stats, filter_expr: str | None) -> list[Doc]:
+    async def _candidates(
+        self, stems: list[str], words: list[str], stats: Stats, filter_expr: str | None
+    ) -> list[Doc]:
         salient = self._salient(stems, stats)
         common: dict[str, Any] = {
             "indexUid": self.claims_index,
             "limit": self.per_query,
-            "attributesToRetrieve": CLAIM_FIELDS,
+            "attributesToRetrieve": [*CLAIM_FIELDS, "text_stem"],
             "matchingStrategy": "frequency",
         }
         if filter_expr:
             common["filter"] = filter_expr
-        queries = [
-            {**common, "q": " ".join(salient[i:i + 10]), "attributesToSearchOn": ["text_stem"]}
-            for i in range(0, len(salient), 10)
-        ]
-        # the input's own words (unstemmed) over text and title, the salient ones first
-        rank = {t: i for i, t in enumerate(salient)}
-        raw = sorted(dict.fromkeys(words), key=lambda w: rank.get(stem(w), len(rank)))[:10]
-        queries.append({**common, "q": " ".join(raw), "attributesToSearchOn": ["text", "title"]})
+        # Meilisearch keeps at least the rarest word of a query (matchingStrategy "frequency"), so
+        # one query per salient anchor: the anchor plus the next 9 less rare terms, which rank the
+        # anchor's claims by how much of the input they share
+        if self.strategy == "last":
+            queries = [
+                {
+                    **common,
+                    "matchingStrategy": "last",
+                    "attributesToSearchOn": ["text_stem"],
+                    "q": " ".join([a, *[t for t in salient[:10] if t != a][:9]]),
+                }
+                for a in salient[: self.anchors]
+            ]
+        else:
+            queries = [
+                {
+                    **common,
+                    "q": " ".join(salient[i : i + 10]),
+                    "attributesToSearchOn": ["text_stem"],
+                }
+                for i in range(min(self.anchors, len(salient)))
+            ]
+        if self.raw_query:  # the input's own words (unstemmed) over text and title
+            rank = {t: i for i, t in enumerate(salient)}
+            raw = sorted(dict.fromkeys(words), key=lambda w: rank.get(stem(w), len(rank)))[:10]
+            queries.append(
+                {**common, "q": " ".join(raw), "attributesToSearchOn": ["text", "title"]}
+            )
         res = await self.client.multi_search(queries)
         seen: dict[str, Doc] = {}
         for result in res["results"]:
@@ -201,24 +260,34 @@ class SimilarClaims:
                 seen.setdefault(hit["id"], hit)
         return list(seen.values())
 
-    def _rerank(self, query_tf: Counter[str], cleaned: str, stats: Stats, docs: list[Doc]) -> list[Match]:
+    @staticmethod
+    def _public(doc: Doc) -> Doc:
+        return {k: v for k, v in doc.items() if k != "text_stem"}
+
+    def _rerank(
+        self, query_tf: Counter[str], cleaned: str, stats: Stats, docs: list[Doc]
+    ) -> list[Match]:
         if not docs:
             return []
         if not stats.n:  # no stored statistics: estimate them from the candidates
             stats = self._local_stats(docs)
-        qvec = _char_vector(cleaned)
         idf = {t: stats.idf(t) for t in query_tf}
         bm: list[float] = []
-        ch: list[float] = []
         for doc in docs:
-            tf, dl = _terms_of(str(doc.get("text") or ""), str(doc.get("title") or ""))
+            tf, dl = _terms_of(doc)
             norm = self.k1 * (1 - self.b + self.b * dl / stats.avgdl)
             bm.append(sum(idf[t] * tf[t] * (self.k1 + 1) / (tf[t] + norm) for t in idf if t in tf))
-            ch.append(char_cosine(qvec, _doc_text(doc)))
+        # the character n-gram similarity refines the BM25 head only (it never adds recall)
+        head = sorted(range(len(docs)), key=lambda i: -bm[i])[: self.char_top]
+        ch = [0.0] * len(docs)
+        if self.char_weight:
+            qgrams = char_grams(cleaned)
+            for i in head:
+                ch[i] = char_cosine(qgrams, _doc_text(docs[i]))
         top_bm, top_ch = max(bm) or 1.0, max(ch) or 1.0
         total = 1.0 + self.char_weight
         scored = [
-            Match(score=round((b / top_bm + self.char_weight * c / top_ch) / total, 6), doc=doc)
+            Match(round((b / top_bm + self.char_weight * c / top_ch) / total, 6), self._public(doc))
             for b, c, doc in zip(bm, ch, docs, strict=True)
         ]
         scored.sort(key=lambda m: (-m.score, str(m.doc.get("id"))))
@@ -229,7 +298,7 @@ class SimilarClaims:
         df: Counter[str] = Counter()
         length = 0
         for doc in docs:
-            tf, dl = _terms_of(str(doc.get("text") or ""), str(doc.get("title") or ""))
+            tf, dl = _terms_of(doc)
             df.update(tf.keys())
             length += dl
         return Stats(df=dict(df), n=len(docs), avgdl=length / len(docs) or 1.0)

@@ -56,7 +56,7 @@ const FACETS = [
 const SORTS = new Set(["RELEVANCE", "PUBLISHED_AT_DESC", "CHECKWORTHINESS_DESC"]);
 const DEFAULT_FIRST = 20;
 const FACET_SHOWN = 8;
-const SIMILAR_FIRST = 10;
+const SIMILAR_FIRST = 8;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 function readUrl() {
@@ -97,8 +97,17 @@ function hasFilters(state) {
 
 // -- formatting -------------------------------------------------------------------------
 const numberFmt = new Intl.NumberFormat("ar-u-nu-latn", { maximumFractionDigits: 2 });
-const dateFmt = new Intl.DateTimeFormat("ar-u-nu-latn", { dateStyle: "medium" });
+const dateFmt = new Intl.DateTimeFormat("ar-u-nu-latn", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 const percent = (x) => `${Math.round(x * 100)}٪`;
+const plural = new Intl.PluralRules("ar");
+
+/** "3 ادعاءات", "ادعاءان", "11 ادعاءً": Arabic counts agree with their noun. */
+function countClaims(n, similar = false) {
+  const forms = similar
+    ? { zero: "لا ادعاءات مشابهة", one: "ادعاء مشابه واحد", two: "ادعاءان مشابهان", few: "# ادعاءات مشابهة", many: "# ادعاءً مشابهاً", other: "# ادعاء مشابه" }
+    : { zero: "لا ادعاءات", one: "ادعاء واحد", two: "ادعاءان", few: "# ادعاءات", many: "# ادعاءً", other: "# ادعاء" };
+  return forms[plural.select(n)].replace("#", numberFmt.format(n));
+}
 
 function formatDate(iso) {
   const d = iso ? new Date(iso) : null;
@@ -157,9 +166,10 @@ function claimTextNodes(claim, useHighlight) {
 }
 
 function numberChip(n) {
-  const value = `${n.approximate ? "≈ " : ""}${numberFmt.format(n.value)}`;
-  const label = n.counted ? `${value} ${n.counted}` : value;
-  return el("li", { class: "chip chip-number", "data-value": n.value, title: n.text, "aria-label": label },
+  const value = numberFmt.format(n.value);
+  const label = `${n.approximate ? "نحو " : ""}${value}${n.counted ? ` ${n.counted}` : ""}`;
+  return el("li", { class: "chip chip-number", "data-value": n.value, title: `في النص: ${n.text}`, "aria-label": label },
+    n.approximate ? el("span", { class: "chip-approx", text: "نحو" }) : null,
     el("span", { class: "chip-value", text: value }),
     n.counted ? el("span", { class: "chip-counted", text: n.counted }) : null);
 }
@@ -187,7 +197,7 @@ function renderCard(claim, { useHighlight = true, score = null } = {}) {
   const badge = li.querySelector(".worth");
   if (score !== null) {
     badge.hidden = false;
-    badge.textContent = `تشابه ${percent(score)}`;
+    badge.textContent = score >= 0 && score <= 1 ? `تشابه ${percent(score)}` : `تشابه ${numberFmt.format(score)}`;
     badge.classList.add("badge-score");
   } else if (claim.kind === "verified") {
     badge.hidden = false;
@@ -340,7 +350,7 @@ function renderStatus() {
     return;
   }
   const q = state.q ? ` عن «${state.q}»` : "";
-  ui.status.textContent = `${numberFmt.format(page.total)} ادعاءً${q} — يُعرض ${numberFmt.format(shown)}`;
+  ui.status.textContent = `${countClaims(page.total)}${q}${shown < page.total ? ` — يُعرض ${numberFmt.format(shown)}` : ""}`;
 }
 
 function showNotice(kind, title, text, action) {
@@ -360,6 +370,7 @@ function hideNotice() {
 
 function messageOf(err) {
   if (err instanceof ApiError && err.kind === "unavailable") return "خدمة البحث غير متاحة حالياً.";
+  if (err instanceof ApiError && err.code === "RATE_LIMITED") return "طلبات كثيرة في وقت قصير؛ انتظر لحظة ثم أعد المحاولة.";
   return err && err.message ? err.message : "حدث خطأ غير متوقع.";
 }
 
@@ -425,6 +436,7 @@ async function runSearch() {
   } catch (err) {
     if (err.name === "AbortError" || seq !== searchSeq) return;
     ui.cards.replaceChildren();
+    ui.facets.replaceChildren();
     ui.status.textContent = "";
     showFailure(err);
   }
@@ -482,7 +494,7 @@ async function findSimilar(text, { claimId = null, label = null } = {}) {
     const matches = (data.similarClaims || []).filter((m) => m.claim.claimId !== claimId).slice(0, SIMILAR_FIRST);
     ui.similarList.replaceChildren(...matches.map((m) => renderCard(m.claim, { useHighlight: false, score: m.score })));
     ui.similar.dataset.state = matches.length ? "ready" : "empty";
-    ui.similarStatus.textContent = matches.length ? `${numberFmt.format(matches.length)} ادعاءً مشابهاً` : "لم يُعثر على ادعاءات مشابهة.";
+    ui.similarStatus.textContent = matches.length ? countClaims(matches.length, true) : "لم يُعثر على ادعاءات مشابهة.";
   } catch (err) {
     if (err.name === "AbortError") return;
     ui.similar.dataset.state = err instanceof ApiError && err.kind === "unavailable" ? "unavailable" : "error";

@@ -75,7 +75,7 @@ async def webhook_runtime(app: FastAPI, settings: ApiSettings) -> AsyncIterator[
     task: asyncio.Task[None] | None = None
     if settings.inline_worker:
         runtime.worker = Worker(queue, client, names, WorkerConfig(
-            concurrency=settings.worker_concurrency, poll_interval=0.25))
+            batch=settings.worker_batch, poll_interval=0.25))
         task = asyncio.create_task(runtime.worker.run(stop))
     app.state.webhooks = runtime
     try:

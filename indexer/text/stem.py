@@ -68,18 +68,32 @@ def light_stem(word: str) -> str:
             break
     if word in excluded:
         return word
+    for proclitic in _PROCLITICS:  # بسورية -> سورية (excluded) before any suffix is touched
+        if word.startswith(proclitic) and word[len(proclitic):] in excluded:
+            return word[len(proclitic):]
+    fem_t = False
     stripped = _strip_suffix(word, _PRONOUNS)
     if stripped is not None:
+        if stripped in excluded:
+            return stripped
         word = stripped
-        if word.endswith("ت") and len(word) > 3:  # ta marbuta written ت before the pronoun
-            word = word[:-1]
-    stripped = _strip_suffix(word, _ENDINGS)
-    if stripped is not None:
-        word = stripped
-    if word.endswith("ي") and len(word) > 3:  # nisba: روسي / روسيه / روسيين -> روس
-        word = word[:-1]
+        if word.endswith("ت") and not word.endswith("ات") and len(word) > 3:
+            word = word[:-1]  # ta marbuta written ت before the pronoun: قادتهم -> قاد
+            fem_t = True
+    if not fem_t:
+        stripped = _strip_suffix(word, _ENDINGS)
+        if stripped is not None:
+            if stripped in excluded:
+                return stripped
+            if word.endswith(("ين", "ان")) and stripped.endswith("ت") and len(stripped) > 3:
+                stripped = stripped[:-1]  # feminine dual: معلمتين -> معلم
+            word = stripped
     if word in excluded:
         return word
+    if word.endswith("ي") and len(word) > 3:  # nisba: روسي / روسيه / روسيين -> روس
+        word = word[:-1]
+        if word in excluded:
+            return word
     for proclitic in _PROCLITICS:
         if word.startswith(proclitic) and len(word) - len(proclitic) >= _MIN_AFTER_PROCLITIC:
             return word[len(proclitic):]

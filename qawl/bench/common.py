@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import re
 import secrets
@@ -40,7 +41,9 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_CORPUS = SHARED_DATA / "saudinewsnet.jsonl.gz"
 CLAIM_RETRIEVAL = SHARED_DATA / "claim-retrieval"
 
-CorpusOpt = typer.Option("--corpus", help="articles file (.jsonl.gz etc.); default ../shared/data/saudinewsnet.jsonl.gz")
+CorpusOpt = typer.Option(
+    "--corpus", help="articles file (.jsonl.gz etc.); default ../shared/data/saudinewsnet.jsonl.gz"
+)
 
 
 class BenchError(RuntimeError):
@@ -67,8 +70,10 @@ def check_file(path: Path) -> Path:
     return path
 
 
-def read_corpus(path: Path, limit: int | None = None, skipped: list[str] | None = None) -> Iterator[Article]:
-    """Articles of ``path`` in file order (bad lines are counted in ``skipped``), at most ``limit``."""
+def read_corpus(
+    path: Path, limit: int | None = None, skipped: list[str] | None = None
+) -> Iterator[Article]:
+    """Articles of ``path`` in file order, at most ``limit``; bad lines go to ``skipped``."""
     n = 0
     for item in read_articles(path):
         if limit is not None and n >= limit:
@@ -87,7 +92,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -138,7 +143,9 @@ class RssSampler:
         for name, pid in list(self.pids.items()):
             mem = proc_memory_kb(pid)
             if mem:
-                self.peak_kb[name] = max(self.peak_kb.get(name, 0), mem.get("VmHWM", 0), mem.get("VmRSS", 0))
+                self.peak_kb[name] = max(
+                    self.peak_kb.get(name, 0), mem.get("VmHWM", 0), mem.get("VmRSS", 0)
+                )
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -176,7 +183,9 @@ class MeiliHandle:
 def meili_server() -> Iterator[MeiliHandle]:
     """MEILI_URL when set (nothing started), else a managed Meilisearch removed on exit."""
     if os.environ.get("MEILI_URL"):
-        yield MeiliHandle(os.environ["MEILI_URL"].rstrip("/"), os.environ.get("MEILI_MASTER_KEY", ""), None, None)
+        yield MeiliHandle(
+            os.environ["MEILI_URL"].rstrip("/"), os.environ.get("MEILI_MASTER_KEY", ""), None, None
+        )
         return
     managed = ManagedMeilisearch()
     with managed:
@@ -218,30 +227,52 @@ def api_server(
     port = free_port()
     tmp = tempfile.TemporaryDirectory(prefix="qawl-bench-api-")
     env = dict(os.environ)
-    env.update({
-        "MEILI_URL": meili.url,
-        "MEILI_MASTER_KEY": meili.key,
-        "QAWL_INDEX_PREFIX": prefix,
-        "QAWL_ENV": "development",
-        "QAWL_HOST": "127.0.0.1",
-        "QAWL_PORT": str(port),
-        "QAWL_DATA_DIR": tmp.name,
-        "QAWL_RATE_LIMIT": "1000000000",
-        "QAWL_ANON_RATE_LIMIT": "1000000000",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "MEILI_URL": meili.url,
+            "MEILI_MASTER_KEY": meili.key,
+            "QAWL_INDEX_PREFIX": prefix,
+            "QAWL_ENV": "development",
+            "QAWL_HOST": "127.0.0.1",
+            "QAWL_PORT": str(port),
+            "QAWL_DATA_DIR": tmp.name,
+            "QAWL_RATE_LIMIT": "1000000000",
+            "QAWL_ANON_RATE_LIMIT": "1000000000",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra_env or {})
     log_path = Path(tmp.name) / "api.log"
     cmd = [
-        sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
     ]
     if workers > 1:
         cmd += ["--workers", str(workers)]
     with log_path.open("ab") as log_fh:
-        proc = subprocess.Popen(cmd, env=env, cwd=REPO_ROOT, stdout=log_fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=log_fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     handle = ApiHandle(f"http://127.0.0.1:{port}", port, proc.pid, log_path, env)
     try:
         _wait_http_ok(f"{handle.url}/healthz", proc, timeout, handle)
@@ -251,7 +282,9 @@ def api_server(
         tmp.cleanup()
 
 
-def _wait_http_ok(url: str, proc: subprocess.Popen[bytes], timeout: float, handle: ApiHandle) -> None:
+def _wait_http_ok(
+    url: str, proc: subprocess.Popen[bytes], timeout: float, handle: ApiHandle
+) -> None:
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=1.0) as client:
         while time.monotonic() < deadline:
@@ -286,11 +319,21 @@ def dir_size_mb(path: Path) -> float:
 
 
 # -- the load generator -----------------------------------------------------------------------
-def build_request(method: str, host: str, port: int, target: str, body: bytes | None = None,
-                  headers: dict[str, str] | None = None) -> bytes:
+def build_request(
+    method: str,
+    host: str,
+    port: int,
+    target: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> bytes:
     """One HTTP/1.1 keep-alive request as bytes (built once, sent many times)."""
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}", "Accept-Encoding: identity",
-             "Connection: keep-alive"]
+    lines = [
+        f"{method} {target} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "Accept-Encoding: identity",
+        "Connection: keep-alive",
+    ]
     for name, value in (headers or {}).items():
         lines.append(f"{name}: {value}")
     if body is not None:
@@ -370,7 +413,9 @@ class Target:
     host: str
     port: int
     requests: list[list[bytes]]
-    check: Callable[[int, bytes], str | None] = lambda status, body: None if status == 200 else f"HTTP {status}"
+    check: Callable[[int, bytes], str | None] = lambda status, body: (
+        None if status == 200 else f"HTTP {status}"
+    )
     errors: list[str] = field(default_factory=list)
 
     async def run_one(self, conn: HttpConn, i: int) -> float:
@@ -391,8 +436,10 @@ def expect_json_without_errors(status: int, body: bytes) -> str | None:
     return None
 
 
-async def run_sequential(targets: list[Target], indices: list[int]) -> dict[str, tuple[list[float], float]]:
-    """Concurrency 1, interleaved: query i goes to every target in turn (order rotated per query)."""
+async def run_sequential(
+    targets: list[Target], indices: list[int]
+) -> dict[str, tuple[list[float], float]]:
+    """Concurrency 1, interleaved: query i goes to every target in turn (order rotated)."""
     conns = {t.name: HttpConn(t.host, t.port) for t in targets}
     lat: dict[str, list[float]] = {t.name: [] for t in targets}
     busy: dict[str, float] = {t.name: 0.0 for t in targets}
@@ -409,8 +456,9 @@ async def run_sequential(targets: list[Target], indices: list[int]) -> dict[str,
     return {name: (lat[name], busy[name]) for name in lat}
 
 
-async def run_concurrent(targets: list[Target], indices: list[int], concurrency: int,
-                         rounds: int = 4) -> dict[str, tuple[list[float], float]]:
+async def run_concurrent(
+    targets: list[Target], indices: list[int], concurrency: int, rounds: int = 4
+) -> dict[str, tuple[list[float], float]]:
     """``concurrency`` clients per target; targets alternate in ``rounds`` chunks of the queries."""
     lat: dict[str, list[float]] = {t.name: [] for t in targets}
     elapsed: dict[str, float] = {t.name: 0.0 for t in targets}

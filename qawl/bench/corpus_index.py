@@ -14,7 +14,9 @@ def names_for(prefix: str) -> IndexNames:
     return IndexNames(claims=f"{prefix}claims", articles=f"{prefix}articles")
 
 
-async def build_index(meili: MeiliHandle, prefix: str, corpus: Path, articles: int | None) -> tuple[IngestReport, list[Article]]:
+async def build_index(
+    meili: MeiliHandle, prefix: str, corpus: Path, articles: int | None
+) -> tuple[IngestReport, list[Article]]:
     """Index the first ``articles`` articles of ``corpus``; returns the report and the articles."""
     docs = list(read_corpus(corpus, articles))
     async with MeiliClient(meili.url, meili.key or None, timeout=120) as client:

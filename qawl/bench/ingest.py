@@ -39,9 +39,13 @@ def count_sentences(corpus: Path, articles: int | None) -> int | None:
     try:
         from indexer.text.clean import clean_body
         from indexer.text.sentences import split_sentences
-    except ImportError:  # the extractor moved these: report no sentence rate rather than a wrong one
+    except (
+        ImportError
+    ):  # the extractor moved these: report no sentence rate rather than a wrong one
         return None
-    return sum(sum(1 for _ in split_sentences(clean_body(a.body))) for a in read_corpus(corpus, articles))
+    return sum(
+        sum(1 for _ in split_sentences(clean_body(a.body))) for a in read_corpus(corpus, articles)
+    )
 
 
 class _Timed:
@@ -69,8 +73,9 @@ class _Timed:
         setattr(ingest_module, self.name, self.original)
 
 
-async def _ingest(meili: MeiliHandle, names: IndexNames, corpus: Path, articles: int | None,
-                  skipped: list[str]) -> dict[str, Any]:
+async def _ingest(
+    meili: MeiliHandle, names: IndexNames, corpus: Path, articles: int | None, skipped: list[str]
+) -> dict[str, Any]:
     async with MeiliClient(meili.url, meili.key or None, timeout=120) as client:
         start = time.perf_counter()
         last_enqueued = start
@@ -81,7 +86,9 @@ async def _ingest(meili: MeiliHandle, names: IndexNames, corpus: Path, articles:
 
         with _Timed("extract_claims") as extract, _Timed("prepare_article") as prepare:
             await ensure_indexes(client, names)
-            report = await index_articles(client, names, read_corpus(corpus, articles, skipped), on_batch=on_batch)
+            report = await index_articles(
+                client, names, read_corpus(corpus, articles, skipped), on_batch=on_batch
+            )
         searchable = time.perf_counter()
         stats = await client.stats(names.claims)
         probe = await client.search(names.claims, {"q": "", "limit": 1})
@@ -93,7 +100,9 @@ async def _ingest(meili: MeiliHandle, names: IndexNames, corpus: Path, articles:
         "extraction_seconds": (extract.seconds + prepare.seconds) if extract.calls else None,
         "claims_in_index": stats.get("numberOfDocuments"),
         "claims_searchable": bool(probe.get("hits")),
-        "database_size": global_stats.get("databaseSize") if isinstance(global_stats, dict) else None,
+        "database_size": global_stats.get("databaseSize")
+        if isinstance(global_stats, dict)
+        else None,
     }
 
 
@@ -101,11 +110,18 @@ def run_ingest_bench(corpus: Path, articles: int | None) -> dict[str, Any]:
     prefix = bench_prefix()
     names = names_for(prefix)
     skipped: list[str] = []
-    with meili_server() as meili, RssSampler({"qawl": _self_pid(), "meilisearch": meili.pid}) as rss:
+    with (
+        meili_server() as meili,
+        RssSampler({"qawl": _self_pid(), "meilisearch": meili.pid}) as rss,
+    ):
         log(f"ingesting {'all' if articles is None else articles} articles of {corpus} ...")
         try:
             res = run_async(_ingest(meili, names, corpus, articles, skipped))
-            disk_mb = dir_size_mb(meili.data_dir) if meili.data_dir else round((res["database_size"] or 0) / 2**20, 1)
+            disk_mb = (
+                dir_size_mb(meili.data_dir)
+                if meili.data_dir
+                else round((res["database_size"] or 0) / 2**20, 1)
+            )
         finally:
             run_async(drop_indexes(meili, prefix))
     report = res["report"]
@@ -133,7 +149,9 @@ def run_ingest_bench(corpus: Path, articles: int | None) -> dict[str, Any]:
         "claims_searchable": res["claims_searchable"],
         "skipped_input_lines": len(skipped),
         "failed_tasks": len(report.failed_tasks),
-        "meili_disk_measured": "du of the data dir" if meili.data_dir else "GET /stats databaseSize",
+        "meili_disk_measured": "du of the data dir"
+        if meili.data_dir
+        else "GET /stats databaseSize",
         "peak_rss_mb_is": "VmHWM of the ingesting qawl process; meili_peak_rss_mb is Meilisearch's",
     }
 
@@ -147,9 +165,15 @@ def _self_pid() -> int:
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest(
-        corpus: Annotated[Path, typer.Option(help="articles file; default ../shared/data/saudinewsnet.jsonl.gz")] = DEFAULT_CORPUS,
-        articles: Annotated[int | None, typer.Option(min=1, help="only the first N articles (default: all)")] = None,
-        queries: Annotated[int | None, typer.Option(hidden=True, help="unused (accepted for a uniform CLI)")] = None,
+        corpus: Annotated[
+            Path, typer.Option(help="articles file; default ../shared/data/saudinewsnet.jsonl.gz")
+        ] = DEFAULT_CORPUS,
+        articles: Annotated[
+            int | None, typer.Option(min=1, help="only the first N articles (default: all)")
+        ] = None,
+        queries: Annotated[
+            int | None, typer.Option(hidden=True, help="unused (accepted for a uniform CLI)")
+        ] = None,
     ) -> None:
         """Whole corpus -> fresh Meilisearch: seconds to searchable, rates, disk, peak RSS."""
         check_file(corpus)

@@ -1,8 +1,8 @@
 """``qawl bench similar``: ``similarClaims`` latency over the verified-claims collection.
 
 The CheckThat! 2021 2A Arabic collection (``--corpus`` = the claim-retrieval folder, default
-../shared/data/claim-retrieval) is turned into a temporary ``vclaims.claims.jsonl`` (kind verified)
-and imported the way a user imports verified claims: ``qawl index FILE`` with MEILI_URL set. The
+../shared/data/claim-retrieval) is imported through the verified-claims path of ``qawl index``
+(``indexer.claims_import.read_claims`` -> ``indexer.ingest.index_claims``). The
 dev tweets (then train tweets when ``--queries`` asks for more) are sent one at a time to GraphQL
 ``similarClaims(text, first: 5)`` on the API process; MAP@5 against the qrels is reported as a
 sanity check that the answers are real (``qawl eval retrieval`` is the quality measure).
@@ -11,10 +11,6 @@ sanity check that the answers are real (``qawl eval retrieval`` is the quality m
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,9 +21,9 @@ import typer
 
 from indexer.meili.client import MeiliClient
 from indexer.meili.filters import any_of
+from indexer.readers import ReadError
 from qawl.bench.common import (
     CLAIM_RETRIEVAL,
-    REPO_ROOT,
     BenchError,
     MeiliHandle,
     api_server,
@@ -56,7 +52,9 @@ def _tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def load_collection(folder: Path) -> tuple[list[dict[str, str]], list[tuple[str, str]], dict[str, set[str]]]:
+def load_collection(
+    folder: Path,
+) -> tuple[list[dict[str, str]], list[tuple[str, str]], dict[str, set[str]]]:
     vclaims = _tsv(folder / "vclaims_pooled.tsv")
     queries: list[tuple[str, str]] = []
     qrels: dict[str, set[str]] = {}
@@ -73,27 +71,41 @@ def load_collection(folder: Path) -> tuple[list[dict[str, str]], list[tuple[str,
     return vclaims, queries, qrels
 
 
-def write_claims_file(vclaims: list[dict[str, str]], path: Path) -> None:
-    with path.open("wb") as fh:
-        for row in vclaims:
-            fh.write(orjson.dumps({"id": row["vclaim_id"], "kind": "verified", "text": row["vclaim"],
-                                   "title": row.get("title") or None, "language": "ar"}) + b"\n")
+async def import_claims(meili: MeiliHandle, prefix: str, path: Path) -> int:
+    """The verified-claims import path of ``qawl index``: ``read_claims`` -> ``index_claims``."""
+    from indexer.claims_import import read_claims
+    from indexer.ingest import ensure_indexes, index_claims
+
+    claims = [c for c in read_claims(path) if not isinstance(c, ReadError)]
+    if not claims:
+        raise BenchError(f"no verified claims read from {path}")
+    async with MeiliClient(meili.url, meili.key or None, timeout=300) as client:
+        names = names_for(prefix)
+        await ensure_indexes(client, names)
+        report = await index_claims(client, names, claims)
+        if report.failed_tasks:
+            raise BenchError(f"verified-claims import failed: {report.failed_tasks[0]}")
+        res = await client.search(
+            names.claims,
+            {"q": "", "filter": any_of("kind", ["verified"]), "hitsPerPage": 1, "page": 1},
+        )
+    found = int(res.get("totalHits", 0))
+    if found != len(claims):
+        raise BenchError(
+            f"verified-claims import indexed {found} of {len(claims)} claims with kind verified"
+        )
+    return found
 
 
-def import_claims(meili: MeiliHandle, prefix: str, path: Path) -> str:
-    env = dict(os.environ, MEILI_URL=meili.url, MEILI_MASTER_KEY=meili.key, QAWL_INDEX_PREFIX=prefix)
-    proc = subprocess.run([sys.executable, "-m", "qawl", "index", str(path)], env=env, cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=1800, check=False)
-    if proc.returncode != 0:
-        raise BenchError(f"`qawl index {path.name}` failed ({proc.returncode}): {proc.stderr[-800:]}")
-    return proc.stderr
-
-
-async def count_verified(meili: MeiliHandle, prefix: str) -> int:
-    async with MeiliClient(meili.url, meili.key or None) as client:
-        res = await client.search(names_for(prefix).claims, {"q": "", "filter": any_of("kind", ["verified"]),
-                                                              "limit": 0, "hitsPerPage": 1, "page": 1})
-    return int(res.get("totalHits", res.get("estimatedTotalHits", 0)))
+async def drop_all(meili: MeiliHandle, prefix: str) -> None:
+    await drop_indexes(meili, prefix)
+    if meili.pid is None:
+        try:
+            from indexer.corpus_stats import stats_index_name
+        except ImportError:
+            return
+        async with MeiliClient(meili.url, meili.key or None) as client:
+            await client.delete_index(stats_index_name(names_for(prefix).claims))
 
 
 def average_precision_at(ranked: list[str], relevant: set[str], k: int = 5) -> float:
@@ -109,31 +121,30 @@ def run_similar_bench(folder: Path, queries: int) -> dict[str, Any]:
     vclaims, all_queries, qrels = load_collection(folder)
     chosen = all_queries[:queries]
     prefix = bench_prefix()
-    with meili_server() as meili, tempfile.TemporaryDirectory(prefix="qawl-bench-similar-") as tmp:
+    with meili_server() as meili:
         try:
-            path = Path(tmp) / "vclaims.claims.jsonl"
-            write_claims_file(vclaims, path)
-            log(f"importing {len(vclaims)} verified claims with `qawl index` ...")
+            log(f"importing {len(vclaims)} verified claims (read_claims -> index_claims) ...")
             start = time.perf_counter()
-            import_claims(meili, prefix, path)
+            imported = run_async(import_claims(meili, prefix, folder / "vclaims_pooled.tsv"))
             import_s = time.perf_counter() - start
-            found = run_async(count_verified(meili, prefix))
-            if found != len(vclaims):
-                raise BenchError(f"verified-claims import indexed {found} of {len(vclaims)} claims with kind verified")
             with api_server(meili, prefix) as api:
                 log(f"{len(chosen)} similarClaims queries, one at a time ...")
                 lat, ranked = _query_all(api.url, chosen)
         finally:
-            run_async(drop_indexes(meili, prefix))
+            run_async(drop_all(meili, prefix))
     judged = [(qid, r) for (qid, _), r in zip(chosen, ranked, strict=True) if qid in qrels]
     return {
         "queries": len(chosen),
         "p50_ms": round(percentile(lat, 50) * 1000, 2),
         "p99_ms": round(percentile(lat, 99) * 1000, 2),
         "p95_ms": round(percentile(lat, 95) * 1000, 2),
-        "vclaims": len(vclaims),
+        "vclaims": imported,
         "import_seconds": round(import_s, 2),
-        "map_at_5_sanity": round(sum(average_precision_at(r, qrels[q]) for q, r in judged) / len(judged), 3) if judged else None,
+        "map_at_5_sanity": round(
+            sum(average_precision_at(r, qrels[q]) for q, r in judged) / len(judged), 3
+        )
+        if judged
+        else None,
         "first": FIRST,
     }
 
@@ -141,15 +152,22 @@ def run_similar_bench(folder: Path, queries: int) -> dict[str, Any]:
 def _query_all(api_url: str, chosen: list[tuple[str, str]]) -> tuple[list[float], list[list[str]]]:
     lat: list[float] = []
     ranked: list[list[str]] = []
-    with httpx.Client(base_url=api_url, timeout=60, headers={"accept-encoding": "identity"}) as http:
+    with httpx.Client(
+        base_url=api_url, timeout=60, headers={"accept-encoding": "identity"}
+    ) as http:
         for n, (_qid, text) in enumerate([chosen[0], *chosen]):  # the first one is a warm-up
-            body = orjson.dumps({"query": SIMILAR_QUERY, "variables": {"text": text, "first": FIRST}})
+            body = orjson.dumps(
+                {"query": SIMILAR_QUERY, "variables": {"text": text, "first": FIRST}}
+            )
             start = time.perf_counter()
             resp = http.post("/graphql", content=body, headers={"content-type": "application/json"})
             elapsed = time.perf_counter() - start
             data = resp.json() if resp.status_code == 200 else {}
             if resp.status_code != 200 or data.get("errors"):
-                raise BenchError(f"GraphQL similarClaims is not available or failed: {resp.status_code} {resp.text[:400]}")
+                raise BenchError(
+                    f"GraphQL similarClaims is not available or failed: {resp.status_code} "
+                    f"{resp.text[:400]}"
+                )
             if n:
                 lat.append(elapsed)
                 ranked.append([m["claim"]["claimId"] for m in data["data"]["similarClaims"]])
@@ -159,9 +177,18 @@ def _query_all(api_url: str, chosen: list[tuple[str, str]]) -> tuple[list[float]
 def register(app: typer.Typer) -> None:
     @app.command("similar")
     def similar(
-        corpus: Annotated[Path, typer.Option(help="claim-retrieval folder (vclaims_pooled.tsv, queries_*.tsv, qrels_*.tsv)")] = CLAIM_RETRIEVAL,
-        articles: Annotated[int | None, typer.Option(hidden=True, help="unused (accepted for a uniform CLI)")] = None,
-        queries: Annotated[int, typer.Option(min=1, help="tweets sent (dev first, then train)")] = DEFAULT_QUERIES,
+        corpus: Annotated[
+            Path,
+            typer.Option(
+                help="claim-retrieval folder (vclaims_pooled.tsv, queries_*.tsv, qrels_*.tsv)"
+            ),
+        ] = CLAIM_RETRIEVAL,
+        articles: Annotated[
+            int | None, typer.Option(hidden=True, help="unused (accepted for a uniform CLI)")
+        ] = None,
+        queries: Annotated[
+            int, typer.Option(min=1, help="tweets sent (dev first, then train)")
+        ] = DEFAULT_QUERIES,
     ) -> None:
         """similarClaims latency over the imported verified claims: p50/p99 ms."""
         check_file(corpus)

@@ -83,7 +83,9 @@ def metrics(runs: list[tuple[list[str], set[str]]], latencies: list[float]) -> d
     }
 
 
-async def _run(ranker: Ranker, queries: list[tuple[str, str]], qrels: dict[str, set[str]]) -> dict[str, float]:
+async def _run(
+    ranker: Ranker, queries: list[tuple[str, str]], qrels: dict[str, set[str]]
+) -> dict[str, float]:
     runs: list[tuple[list[str], set[str]]] = []
     latencies: list[float] = []
     for qid, text in queries:
@@ -94,7 +96,9 @@ async def _run(ranker: Ranker, queries: list[tuple[str, str]], qrels: dict[str, 
     return metrics(runs, latencies)
 
 
-async def evaluate(url: str, key: str, collection: Path, queries: list[tuple[str, str]], qrels: dict[str, set[str]]) -> dict[str, Any]:
+async def evaluate(
+    url: str, key: str, collection: Path, queries: list[tuple[str, str]], qrels: dict[str, set[str]]
+) -> dict[str, Any]:
     prefix = f"eval{uuid.uuid4().hex[:8]}_"
     names = IndexNames(claims=f"{prefix}claims", articles=f"{prefix}articles")
     vanilla = f"{prefix}vanilla"
@@ -103,7 +107,9 @@ async def evaluate(url: str, key: str, collection: Path, queries: list[tuple[str
     for item in read_claims(collection):
         (errors.append(str(item)) if isinstance(item, ReadError) else claims.append(item))
     if not claims:
-        raise ValueError(f"no claims read from {collection}" + (f" ({errors[0]})" if errors else ""))
+        raise ValueError(
+            f"no claims read from {collection}" + (f" ({errors[0]})" if errors else "")
+        )
     async with MeiliClient(url, key or None, timeout=120) as client:
         try:
             await ensure_indexes(client, names)
@@ -111,7 +117,9 @@ async def evaluate(url: str, key: str, collection: Path, queries: list[tuple[str
             if report.failed_tasks:
                 raise RuntimeError(f"indexing failed: {report.failed_tasks[0]}")
             await client.create_index(vanilla)  # default settings
-            task = await client.add_documents(vanilla, [{"id": c.id, "text": c.text, "title": c.title} for c in claims])
+            task = await client.add_documents(
+                vanilla, [{"id": c.id, "text": c.text, "title": c.title} for c in claims]
+            )
             await client.wait_for_task(task, timeout=900)
 
             matcher = SimilarClaims(client, names.claims)
@@ -120,7 +128,9 @@ async def evaluate(url: str, key: str, collection: Path, queries: list[tuple[str
                 return [m.doc["id"] for m in await matcher.match(text, first=10)]
 
             async def vanilla_rank(text: str) -> list[str]:
-                res = await client.search(vanilla, {"q": text, "limit": 10, "attributesToRetrieve": ["id"]})
+                res = await client.search(
+                    vanilla, {"q": text, "limit": 10, "attributesToRetrieve": ["id"]}
+                )
                 return [h["id"] for h in res["hits"]]
 
             for text in [q for _, q in queries[:5]]:  # warm connections and caches, not measured
@@ -130,17 +140,29 @@ async def evaluate(url: str, key: str, collection: Path, queries: list[tuple[str
         finally:
             for uid in (names.claims, names.articles, stats_index_name(names.claims), vanilla):
                 await client.delete_index(uid)
-    return {"queries": len(queries), "claims": len(claims), "skipped_lines": len(errors), "qawl": qawl, "vanilla": plain}
+    return {
+        "queries": len(queries),
+        "claims": len(claims),
+        "skipped_lines": len(errors),
+        "qawl": qawl,
+        "vanilla": plain,
+    }
 
 
 def register(app: typer.Typer) -> None:
     @app.command("retrieval")
     def retrieval(
-        collection: Annotated[Path, typer.Option("--collection", help="verified claims: TSV (vclaim_id, vclaim, title), .claims.jsonl or .jsonld")],
+        collection: Annotated[
+            Path,
+            typer.Option(
+                "--collection",
+                help="verified claims: TSV (vclaim_id, vclaim, title), .claims.jsonl or .jsonld",
+            ),
+        ],
         queries: Annotated[Path, typer.Option("--queries", help="TSV with header: query id, text")],
         qrels: Annotated[Path, typer.Option("--qrels", help="TREC qrels: query 0 claim relevance")],
     ) -> None:
-        """Similar-claim matching: MAP@5, MRR@10, P@1, R@5 and latency, qawl vs vanilla Meilisearch."""
+        """Similar-claim matching: MAP@5, MRR@10, P@1, R@5, latency; qawl vs vanilla Meilisearch."""
         for path in (collection, queries, qrels):
             if not path.is_file():
                 raise _fail(f"no such file: {path}")

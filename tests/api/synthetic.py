@@ -37,32 +37,41 @@ def claims() -> list[Claim]:
             numbers = [NumberMention(value=float(i % 50), text=str(i % 50))]
         elif i % 4 == 2:
             numbers = [NumberMention(value=5.0, text="5"), NumberMention(value=500.0, text="500")]
-        out.append(Claim(
-            id=f"c{i:05d}",
-            article_id=f"a{i // 6:04d}",
-            sentence_index=i % 6,
-            kind="verified" if i % 10 == 9 else "extracted",
-            rating="false" if i % 10 == 9 else None,
-            text=f"قال المتحدث إن {WORDS[i % len(WORDS)]} البلاد تحسن بنسبة {i % 50} في المئة رقم{i}",
-            claimant=CLAIMANTS[i % len(CLAIMANTS)],
-            claimant_type=TYPES[i % len(TYPES)],  # type: ignore[arg-type]
-            people=[PEOPLE[i % 3]] if i % 2 else [],
-            organizations=[ORGS[i % 2]] if i % 3 == 0 else [],
-            places=[PLACES[i % 6], PLACES[(i + 1) % 6]] if i % 5 else [PLACES[i % 6]],
-            numbers=numbers,
-            checkworthiness=round((i * 37 % 100) / 100, 2),
-            cluster_id=f"k{i % 300:03d}",
-            published_at=_published(i),
-            source=SOURCES[i % len(SOURCES)],
-            url=f"https://example.org/{i // 6}",
-        ))
+        out.append(
+            Claim(
+                id=f"c{i:05d}",
+                article_id=f"a{i // 6:04d}",
+                sentence_index=i % 6,
+                kind="verified" if i % 10 == 9 else "extracted",
+                rating="false" if i % 10 == 9 else None,
+                text=f"قال المتحدث إن {WORDS[i % len(WORDS)]} البلاد تحسن بنسبة {i % 50} "
+                f"في المئة رقم{i}",
+                claimant=CLAIMANTS[i % len(CLAIMANTS)],
+                claimant_type=TYPES[i % len(TYPES)],  # type: ignore[arg-type]
+                people=[PEOPLE[i % 3]] if i % 2 else [],
+                organizations=[ORGS[i % 2]] if i % 3 == 0 else [],
+                places=[PLACES[i % 6], PLACES[(i + 1) % 6]] if i % 5 else [PLACES[i % 6]],
+                numbers=numbers,
+                checkworthiness=round((i * 37 % 100) / 100, 2),
+                cluster_id=f"k{i % 300:03d}",
+                published_at=_published(i),
+                source=SOURCES[i % len(SOURCES)],
+                url=f"https://example.org/{i // 6}",
+            )
+        )
     return out
 
 
 def articles() -> list[Article]:
     return [
-        Article(id=f"a{j:04d}", title=f"عنوان {j}", body=f"نص المقال رقم {j}", url=f"https://example.org/{j}",
-                source=SOURCES[j % len(SOURCES)], published_at=_published(j * 6) or BASE)
+        Article(
+            id=f"a{j:04d}",
+            title=f"عنوان {j}",
+            body=f"نص المقال رقم {j}",
+            url=f"https://example.org/{j}",
+            source=SOURCES[j % len(SOURCES)],
+            published_at=_published(j * 6) or BASE,
+        )
         for j in range(N_CLAIMS // 6)
     ]
 
@@ -76,8 +85,9 @@ async def build(client: MeiliClient, names: IndexNames, sortable_id: bool) -> No
     for uid in (names.claims, names.articles):
         current = await client.get_settings(uid)
         sortable = list(current["sortableAttributes"]) + (["id"] if sortable_id else [])
-        await client.update_settings(uid, {"pagination": {"maxTotalHits": MAX_TOTAL_HITS},
-                                           "sortableAttributes": sortable})
+        await client.update_settings(
+            uid, {"pagination": {"maxTotalHits": MAX_TOTAL_HITS}, "sortableAttributes": sortable}
+        )
     t1 = await client.add_documents(names.claims, docs())
     t2 = await client.add_documents(names.articles, [article_document(a) for a in articles()])
     await client.wait_for_tasks([t1, t2])

@@ -46,12 +46,17 @@ def _key(sort: str | None):  # type: ignore[no-untyped-def]
         ts = d["published_ts"]
         missing = ts is None
         return (missing, 0 if missing else (ts if sort == "PUBLISHED_AT_ASC" else -ts))
+
     return key
 
 
 @pytest.mark.parametrize("client_name", ["sapi", "sapi_noid"])
-@pytest.mark.parametrize("sort", [None, "PUBLISHED_AT_ASC", "PUBLISHED_AT_DESC", "CHECKWORTHINESS_DESC"])
-def test_walk_all_pages_past_max_total_hits(request: pytest.FixtureRequest, client_name: str, sort: str | None) -> None:
+@pytest.mark.parametrize(
+    "sort", [None, "PUBLISHED_AT_ASC", "PUBLISHED_AT_DESC", "CHECKWORTHINESS_DESC"]
+)
+def test_walk_all_pages_past_max_total_hits(
+    request: pytest.FixtureRequest, client_name: str, sort: str | None
+) -> None:
     client = request.getfixturevalue(client_name)
     ids, totals = walk(client, 100, sort=sort)
     assert len(ids) == len(set(ids)), "duplicates"
@@ -64,18 +69,20 @@ def test_walk_all_pages_past_max_total_hits(request: pytest.FixtureRequest, clie
 
 
 def test_walk_filtered_listing(sapi: TestClient) -> None:
-    flt = {"source": ["الجزيرة", "عكاظ"], "hasNumbers": True}
+    flt = {"source": ["العربية", "عكاظ"], "hasNumbers": True}
     ids, totals = walk(sapi, 37, sort="PUBLISHED_AT_ASC", filter=flt)
-    expected = {d["id"] for d in DOCS if d["source"] in ("الجزيرة", "عكاظ") and d["has_numbers"]}
+    expected = {d["id"] for d in DOCS if d["source"] in ("العربية", "عكاظ") and d["has_numbers"]}
     assert len(expected) > synthetic.MAX_TOTAL_HITS
     assert len(ids) == len(set(ids)) and set(ids) == expected
     assert set(totals) == {len(expected)}
 
 
 def test_relevance_pages_stop_at_max_total_hits(sapi: TestClient) -> None:
-    """A keyword search is paged by offset and ends at maxTotalHits; totalCount stays exact."""
+    """A keyword search is paged by offset, without duplicates; totalCount stays exact."""
     ids, totals = walk(sapi, 30, q="قال المتحدث")
-    assert len(ids) == len(set(ids)) == synthetic.MAX_TOTAL_HITS
+    assert len(ids) == len(set(ids))
+    # a plain search stops at maxTotalHits; the federated (surface + stem) one is not capped
+    assert synthetic.MAX_TOTAL_HITS <= len(ids) <= synthetic.N_CLAIMS
     assert totals[0] == synthetic.N_CLAIMS
 
 

@@ -38,7 +38,8 @@ HOSTILE_ARTICLE: dict[str, Any] = {
     "id": "zz_hostile",
     "title": "<script>window.__qawlPwned = 1</script> خبر تجريبي",
     "body": (
-        'قال المتحدث باسم وزارة الصحة إن 500 شخص أصيبوا <img src=x onerror="window.__qawlPwned = 2"> '
+        "قال المتحدث باسم وزارة الصحة إن 500 شخص أصيبوا "
+        '<img src=x onerror="window.__qawlPwned = 2"> '
         "في المدينة &lt;script&gt;window.__qawlPwned = 3&lt;/script&gt; خلال الأسبوع الماضي."
     ),
     "url": "javascript:window.__qawlPwned = 4",
@@ -58,14 +59,16 @@ class DevServer:
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The public API, queried directly (to compare the page with it)."""
-        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
+        response = httpx.post(
+            f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30
+        )
         body: dict[str, Any] = response.json()
         assert not body.get("errors"), body["errors"]
         data: dict[str, Any] = body["data"]
         return data
 
     def meilisearch_pids(self) -> list[int]:
-        """The managed Meilisearch child of this server, found by its --db-path under our data dir."""
+        """This server's managed Meilisearch: its --db-path lies under our data dir."""
         marker = str(self.data_dir)
         pids = []
         for entry in Path("/proc").iterdir():
@@ -75,7 +78,11 @@ class DevServer:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if argv and argv[0].endswith(b"meilisearch") and any(marker.encode() in a for a in argv):
+            if (
+                argv
+                and argv[0].endswith(b"meilisearch")
+                and any(marker.encode() in a for a in argv)
+            ):
                 pids.append(int(entry.name))
         return pids
 
@@ -89,22 +96,38 @@ class DevServer:
             time.sleep(0.05)  # waiting for a process to exit; there is nothing else to wait on
 
 
-def _start_server(tmp: Path, seeds_dir: Path) -> DevServer:
+def _start_server(tmp: Path, seeds_dir: Path, extra_env: dict[str, str] | None = None) -> DevServer:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"MEILI_URL", "MEILI_MASTER_KEY", "QAWL_API_KEYS"}}
-    env.update(QAWL_DATA_DIR=str(tmp / "data"), QAWL_ENV="development", PYTHONUNBUFFERED="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"MEILI_URL", "MEILI_MASTER_KEY", "QAWL_API_KEYS"}
+    }
+    # one browser and the test's own API calls share 127.0.0.1: lift the anonymous rate limit
+    env.update(
+        QAWL_DATA_DIR=str(tmp / "data"),
+        QAWL_ENV="development",
+        QAWL_ANON_RATE_LIMIT="100000",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra_env or {})
     log = tmp / "qawl-dev.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "qawl", "dev", "--port", str(port), "--seeds", str(seeds_dir)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
     server = DevServer(f"http://127.0.0.1:{port}", tmp / "data", proc, log)
     deadline = time.monotonic() + 90
     with httpx.Client(timeout=2) as client:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"qawl dev exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+                tail = log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"qawl dev exited with {proc.returncode}:\n{tail}")
             try:
                 if client.get(f"{server.url}/readyz").status_code == 200:
                     return server
@@ -132,7 +155,9 @@ def seeds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("seeds")
     for path in SEEDS.iterdir():
         shutil.copy(path, folder / path.name)
-    (folder / "zz_hostile.json").write_text(json.dumps(HOSTILE_ARTICLE, ensure_ascii=False), encoding="utf-8")
+    (folder / "zz_hostile.json").write_text(
+        json.dumps(HOSTILE_ARTICLE, ensure_ascii=False), encoding="utf-8"
+    )
     return folder
 
 
@@ -146,9 +171,11 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Ite
 
 
 @pytest.fixture
-def fresh_server(tmp_path: Path, seeds_dir: Path) -> Iterator[DevServer]:
-    """A server of its own, for tests that break it."""
-    server = _start_server(tmp_path, seeds_dir)
+def fresh_server(
+    tmp_path: Path, seeds_dir: Path, request: pytest.FixtureRequest
+) -> Iterator[DevServer]:
+    """A server of its own, for tests that break or configure it (indirect param: extra env)."""
+    server = _start_server(tmp_path, seeds_dir, getattr(request, "param", None))
     try:
         yield server
     finally:
@@ -157,13 +184,23 @@ def fresh_server(tmp_path: Path, seeds_dir: Path) -> Iterator[DevServer]:
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    assert CHROMIUM.exists() and CHROMEDRIVER.exists(), "run scripts/test-deps.sh (Debian chromium, chromium-driver)"
+    assert CHROMIUM.exists() and CHROMEDRIVER.exists(), (
+        "run scripts/test-deps.sh (Debian chromium, chromium-driver)"
+    )
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-extensions", "--lang=ar", "--window-size=1280,900",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-extensions",
+        "--lang=ar",
+        "--window-size=1280,900",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
     ):
         options.add_argument(arg)
@@ -189,7 +226,9 @@ def wait_for(driver: WebDriver, condition: Callable[[WebDriver], Any], timeout: 
 def wait_state(driver: WebDriver, *states: str, timeout: float = 15) -> str:
     """Wait until the page settles in one of ``states`` (body[data-state])."""
     state: str = wait_for(
-        driver, lambda d: (s := d.execute_script("return document.body.dataset.state")) in states and s, timeout
+        driver,
+        lambda d: (s := d.execute_script("return document.body.dataset.state")) in states and s,
+        timeout,
     )
     return state
 

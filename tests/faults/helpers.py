@@ -121,7 +121,10 @@ def corpus_articles(n: int, skip: int = 0) -> list[Article]:
     out: list[Article] = []
     with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
         for line in itertools.islice(fh, skip, None):
-            article = article_from_obj(json.loads(line))
+            try:
+                article = article_from_obj(json.loads(line))
+            except ValueError:
+                continue
             paragraphs = [p for p in article.body.split("\n") if p.strip()][:6]
             article = article.model_copy(update={"body": "\n".join(paragraphs)})
             if extract_claims(prepare_article(article)):
