@@ -42,8 +42,9 @@ class ApiSettings(BaseSettings):
     max_aliases: int = Field(default=30, alias="QAWL_GRAPHQL_MAX_ALIASES")
     max_tokens: int = Field(default=2000, alias="QAWL_GRAPHQL_MAX_TOKENS")
     search_page: bool = Field(default=True, alias="QAWL_SEARCH_PAGE")
-    # run the webhook worker inside the API process (``qawl worker`` can run beside it safely)
-    inline_worker: bool = Field(default=True, alias="QAWL_INLINE_WORKER")
+    # the webhook worker inside the API process; default: yes in development (``qawl dev``), no in
+    # production, where ``qawl worker`` runs as its own service (docker-compose ``worker``)
+    inline_worker: bool | None = Field(default=None, alias="QAWL_INLINE_WORKER")
     worker_batch: int = Field(default=64, alias="QAWL_WORKER_BATCH", ge=1, le=1000)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="QAWL_LOG_LEVEL")
 

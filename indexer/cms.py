@@ -24,7 +24,9 @@ from indexer.text.clean import clean_body, html_to_text, looks_like_html
 MAX_FETCH_BYTES = 5 * 1024 * 1024
 FETCH_TIMEOUT_S = 10.0
 MAX_REDIRECTS = 3
-_ARABIC = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+_ARABIC = re.compile(
+    r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]"
+)
 _TAG = re.compile(r"<[A-Za-z!/][^>]*>")
 _ID_OK = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 
@@ -61,7 +63,7 @@ def parse_time(value: Any) -> float | None:
 
 
 def article_id_for(obj: dict[str, Any]) -> str:
-    """The article id an object names: its ``id``, else a stable hash of its url (as the readers do)."""
+    """The article id an object names: its ``id``, else a stable hash of its url (as readers do)."""
     raw = obj.get("id")
     if raw not in (None, ""):
         value = str(raw)
@@ -113,15 +115,19 @@ def is_wordpress_post(obj: dict[str, Any]) -> bool:
 
 
 def is_ghost_post(obj: dict[str, Any]) -> bool:
-    return ("html" in obj or "plaintext" in obj or "lexical" in obj or "mobiledoc" in obj) and "uuid" in obj
+    return (
+        "html" in obj or "plaintext" in obj or "lexical" in obj or "mobiledoc" in obj
+    ) and "uuid" in obj
 
 
 def wordpress_article(post: dict[str, Any]) -> Article:
-    """WordPress REST post: ``id, date_gmt, modified_gmt, status, link, title.rendered, content.rendered``."""
+    """WordPress REST post: ``id, date_gmt, modified_gmt, status, link, title.rendered,
+    content.rendered``."""
     data = {
         "id": str(post.get("id", "")) or None,
         "title": _text(_rendered(post.get("title"))).replace("\n", " "),
-        "body": _text(_rendered(post.get("content"))) or _html_marker(_rendered(post.get("content"))),
+        "body": _text(_rendered(post.get("content")))
+        or _html_marker(_rendered(post.get("content"))),
         "url": post.get("link"),
         "published_at": post.get("date_gmt") or post.get("date"),
         "updated_at": post.get("modified_gmt") or post.get("modified"),
@@ -201,15 +207,20 @@ def article_from_html_page(html: str, url: str) -> Article:
 
     def meta(*names: str) -> str | None:
         for name in names:
-            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+            tag = soup.find("meta", attrs={"property": name}) or soup.find(
+                "meta", attrs={"name": name}
+            )
             content = tag.get("content") if tag else None
             if isinstance(content, str) and content.strip():
                 return content.strip()
         return None
 
     h1 = soup.find("h1")
-    title = meta("og:title") or (h1.get_text(" ", strip=True) if h1 else None) or (
-        soup.title.get_text(strip=True) if soup.title else "")
+    title = (
+        meta("og:title")
+        or (h1.get_text(" ", strip=True) if h1 else None)
+        or (soup.title.get_text(strip=True) if soup.title else "")
+    )
     node = soup.find("article") or soup.find("main") or soup.body or soup
     lang = (soup.html.get("lang") if soup.html else None) or "ar"
     data = {
@@ -238,25 +249,39 @@ async def fetch_article(
     host = parts.hostname
     headers = {"Accept": "application/json, text/html;q=0.9", "User-Agent": "qawl"}
     limits = httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0))
-    async with httpx.AsyncClient(follow_redirects=False, timeout=limits, transport=transport) as http:
+    async with httpx.AsyncClient(
+        follow_redirects=False, timeout=limits, transport=transport
+    ) as http:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 async with http.stream("GET", url, headers=headers) as resp:
                     if resp.is_redirect:
                         target = urljoin(url, resp.headers.get("location", ""))
                         if urlsplit(target).hostname != host:
-                            raise FetchError(f"{url} redirects to another host ({target}): refused",
-                                             transient=False)
+                            raise FetchError(
+                                f"{url} redirects to another host ({target}): refused",
+                                transient=False,
+                            )
                         url = target
                         continue
                     if resp.status_code >= 500 or resp.status_code == 429:
-                        raise FetchError(f"the CMS answered {resp.status_code} for {url}", transient=True)
+                        raise FetchError(
+                            f"the CMS answered {resp.status_code} for {url}", transient=True
+                        )
                     if resp.status_code >= 400:
-                        raise FetchError(f"the CMS answered {resp.status_code} for {url}", transient=False)
+                        raise FetchError(
+                            f"the CMS answered {resp.status_code} for {url}", transient=False
+                        )
                     ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if ctype != "application/json" and not ctype.endswith("+json") and ctype != "text/html":
-                        raise FetchError(f"{url} has content type {ctype or 'none'!r}; expected JSON or HTML",
-                                         transient=False)
+                    if (
+                        ctype != "application/json"
+                        and not ctype.endswith("+json")
+                        and ctype != "text/html"
+                    ):
+                        raise FetchError(
+                            f"{url} has content type {ctype or 'none'!r}; expected JSON or HTML",
+                            transient=False,
+                        )
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > max_bytes:
                         raise FetchError(f"{url} is larger than {max_bytes} bytes", transient=False)
@@ -265,7 +290,9 @@ async def fetch_article(
                     async for chunk in resp.aiter_bytes():
                         size += len(chunk)
                         if size > max_bytes:
-                            raise FetchError(f"{url} is larger than {max_bytes} bytes", transient=False)
+                            raise FetchError(
+                                f"{url} is larger than {max_bytes} bytes", transient=False
+                            )
                         chunks.append(chunk)
                     raw = b"".join(chunks)
             except httpx.TimeoutException as exc:
@@ -273,7 +300,9 @@ async def fetch_article(
             except httpx.TransportError as exc:
                 raise FetchError(f"fetching {url} failed: {exc!r}", transient=True) from exc
             if ctype == "text/html":
-                article = article_from_html_page(raw.decode(resp.encoding or "utf-8", "replace"), url)
+                article = article_from_html_page(
+                    raw.decode(resp.encoding or "utf-8", "replace"), url
+                )
             else:
                 try:
                     obj = orjson.loads(raw)

@@ -186,20 +186,34 @@ class JobQueue:
         job_id = uuid.uuid4().hex
         with self._tx() as db:
             if webhook_id is not None:
-                row = db.execute("SELECT id FROM jobs WHERE webhook_id = ?", (webhook_id,)).fetchone()
+                row = db.execute(
+                    "SELECT id FROM jobs WHERE webhook_id = ?", (webhook_id,)
+                ).fetchone()
                 if row:
                     return str(row[0]), False
             db.execute(
                 "INSERT INTO jobs (id, webhook_id, kind, article_id, version, payload, status, "
                 "lease_owner, lease_until, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (job_id, webhook_id, kind, article_id, version, orjson.dumps(payload), status,
-                 self.owner if status == "running" else None,
-                 now + self.lease_seconds if status == "running" else None, now, now),
+                (
+                    job_id,
+                    webhook_id,
+                    kind,
+                    article_id,
+                    version,
+                    orjson.dumps(payload),
+                    status,
+                    self.owner if status == "running" else None,
+                    now + self.lease_seconds if status == "running" else None,
+                    now,
+                    now,
+                ),
             )
         return job_id, True
 
     # -- workers -------------------------------------------------------------------------------
-    def claim(self, limit: int, kinds: tuple[str, ...] = ("upsert", "delete", "fetch")) -> list[Job]:
+    def claim(
+        self, limit: int, kinds: tuple[str, ...] = ("upsert", "delete", "fetch")
+    ) -> list[Job]:
         """Lease up to ``limit`` runnable jobs: queued and due, or running with a dead lease.
 
         A job is runnable only when no earlier job of the same article is unfinished, so the jobs
@@ -245,11 +259,15 @@ class JobQueue:
                 if kind == "reindex":  # a re-index is not resumed: report it interrupted
                     db.execute(
                         "UPDATE jobs SET status='failed', error=?, lease_owner=NULL, updated_at=? "
-                        "WHERE seq=?", ("interrupted (the process running it stopped)", now, seq))
+                        "WHERE seq=?",
+                        ("interrupted (the process running it stopped)", now, seq),
+                    )
                 else:
                     db.execute(
                         "UPDATE jobs SET status='queued', lease_owner=NULL, lease_until=NULL, "
-                        "updated_at=? WHERE seq=?", (now, seq))
+                        "updated_at=? WHERE seq=?",
+                        (now, seq),
+                    )
 
     def reclaim(self) -> None:
         with self._tx() as db:
@@ -263,25 +281,37 @@ class JobQueue:
         marks = ",".join("?" * len(job_ids))
         with self._tx() as db:
             db.execute(
-                f"UPDATE jobs SET lease_until=? WHERE status='running' AND lease_owner=? AND id IN ({marks})",  # noqa: S608
+                "UPDATE jobs SET lease_until=? WHERE status='running' AND lease_owner=? "  # noqa: S608
+                f"AND id IN ({marks})",
                 (now + self.lease_seconds, self.owner, *job_ids),
             )
 
-    def finish(self, job_id: str, status: JobStatus, error: str | None = None,
-               state: ArticleState | None = None, attempts: int | None = None) -> None:
+    def finish(
+        self,
+        job_id: str,
+        status: JobStatus,
+        error: str | None = None,
+        state: ArticleState | None = None,
+        attempts: int | None = None,
+    ) -> None:
         """Mark a job done/skipped/failed; with ``state``, record the article version applied."""
         now = time.time()
         with self._tx() as db:
             db.execute(
-                "UPDATE jobs SET status=?, error=?, attempts=COALESCE(?, attempts), lease_owner=NULL, "
-                "lease_until=NULL, updated_at=? WHERE id=?", (status, error, attempts, now, job_id))
+                "UPDATE jobs SET status=?, error=?, attempts=COALESCE(?, attempts), "
+                "lease_owner=NULL, "
+                "lease_until=NULL, updated_at=? WHERE id=?",
+                (status, error, attempts, now, job_id),
+            )
             if state is not None:
                 self._record(db, state, now)
             if status == "failed":
-                attempts = db.execute("SELECT attempts FROM jobs WHERE id=?", (job_id,)).fetchone()
+                row = db.execute("SELECT attempts FROM jobs WHERE id=?", (job_id,)).fetchone()
                 db.execute(
                     "INSERT OR REPLACE INTO dead_letters (job_id, error, attempts, failed_at) "
-                    "VALUES (?,?,?,?)", (job_id, error or "failed", attempts[0] if attempts else 0, now))
+                    "VALUES (?,?,?,?)",
+                    (job_id, error or "failed", row[0] if row else 0, now),
+                )
 
     def finish_many(self, done: list[tuple[str, ArticleState]]) -> None:
         """Mark jobs done and record their article versions, in one transaction."""
@@ -289,8 +319,11 @@ class JobQueue:
         with self._tx() as db:
             for job_id, state in done:
                 db.execute(
-                    "UPDATE jobs SET status='done', error=NULL, lease_owner=NULL, lease_until=NULL, "
-                    "updated_at=? WHERE id=?", (now, job_id))
+                    "UPDATE jobs SET status='done', error=NULL, lease_owner=NULL, "
+                    "lease_until=NULL, "
+                    "updated_at=? WHERE id=?",
+                    (now, job_id),
+                )
                 self._record(db, state, now)
 
     def retry_later(self, job_id: str, error: str, delay: float, *, count: bool = True) -> int:
@@ -300,7 +333,8 @@ class JobQueue:
             db.execute(
                 "UPDATE jobs SET status='queued', error=?, attempts=attempts+?, next_run_at=?, "
                 "lease_owner=NULL, lease_until=NULL, updated_at=? WHERE id=?",
-                (error, int(count), now + delay, now, job_id))
+                (error, int(count), now + delay, now, job_id),
+            )
             row = db.execute("SELECT attempts FROM jobs WHERE id=?", (job_id,)).fetchone()
         return int(row[0]) if row else 0
 
@@ -312,31 +346,38 @@ class JobQueue:
             "VALUES (?,?,?,?) ON CONFLICT(article_id) DO UPDATE SET "
             "version=MAX(version, excluded.version), deleted=CASE WHEN excluded.version >= "
             "version THEN excluded.deleted ELSE deleted END, applied_at=excluded.applied_at",
-            (state.article_id, state.version, int(state.deleted), now))
+            (state.article_id, state.version, int(state.deleted), now),
+        )
 
     def article_states(self, article_ids: list[str]) -> dict[str, ArticleState]:
         out: dict[str, ArticleState] = {}
         with self._lock:
             for i in range(0, len(article_ids), 500):
-                chunk = article_ids[i:i + 500]
+                chunk = article_ids[i : i + 500]
                 rows = self._db.execute(
-                    "SELECT article_id, version, deleted, applied_at FROM article_state "
-                    f"WHERE article_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()  # noqa: S608
+                    "SELECT article_id, version, deleted, applied_at FROM article_state "  # noqa: S608
+                    f"WHERE article_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
                 out.update({r[0]: ArticleState(r[0], r[1], bool(r[2]), r[3]) for r in rows})
         return out
 
     def article_state(self, article_id: str) -> ArticleState | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT article_id, version, deleted, applied_at FROM article_state WHERE article_id=?",
-                (article_id,)).fetchone()
+                "SELECT article_id, version, deleted, applied_at FROM article_state "
+                "WHERE article_id=?",
+                (article_id,),
+            ).fetchone()
         return ArticleState(row[0], row[1], bool(row[2]), row[3]) if row else None
 
     def applied_since(self, since: float) -> list[ArticleState]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT article_id, version, deleted, applied_at FROM article_state "
-                "WHERE applied_at >= ? ORDER BY applied_at", (since,)).fetchall()
+                "WHERE applied_at >= ? ORDER BY applied_at",
+                (since,),
+            ).fetchall()
         return [ArticleState(r[0], r[1], bool(r[2]), r[3]) for r in rows]
 
     # -- pause lease (re-index) ----------------------------------------------------------------
@@ -355,8 +396,10 @@ class JobQueue:
             row = db.execute("SELECT owner, until FROM control WHERE key='pause'").fetchone()
             if row and row[0] != owner and row[1] > now:
                 return False
-            db.execute("INSERT OR REPLACE INTO control (key, owner, until) VALUES ('pause', ?, ?)",
-                       (owner, now + seconds))
+            db.execute(
+                "INSERT OR REPLACE INTO control (key, owner, until) VALUES ('pause', ?, ?)",
+                (owner, now + seconds),
+            )
         return True
 
     def release_pause(self, owner: str) -> None:
@@ -370,7 +413,8 @@ class JobQueue:
             self._reclaim(db, time.time())
             row = db.execute(
                 f"SELECT COUNT(*) FROM jobs WHERE status='running' AND kind IN ({marks})",  # noqa: S608
-                kinds).fetchone()
+                kinds,
+            ).fetchone()
         return int(row[0])
 
     # -- reading -------------------------------------------------------------------------------
@@ -389,7 +433,8 @@ class JobQueue:
         """Jobs not finished yet (queued or running)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT COUNT(*) FROM jobs WHERE status IN ('queued','running')").fetchone()
+                "SELECT COUNT(*) FROM jobs WHERE status IN ('queued','running')"
+            ).fetchone()
         return int(row[0])
 
     def dead_letters(self) -> list[dict[str, Any]]:
@@ -397,7 +442,8 @@ class JobQueue:
             rows = self._db.execute(
                 "SELECT d.job_id, j.kind, j.article_id, d.attempts, d.error, d.failed_at "
                 "FROM dead_letters d JOIN jobs j ON j.id = d.job_id WHERE j.status = 'failed' "
-                "ORDER BY d.failed_at").fetchall()
+                "ORDER BY d.failed_at"
+            ).fetchall()
         keys = ("id", "kind", "article_id", "attempts", "error", "failed_at")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
@@ -406,8 +452,11 @@ class JobQueue:
         now = time.time()
         with self._tx() as db:
             cur = db.execute(
-                "UPDATE jobs SET status='queued', attempts=0, error=NULL, next_run_at=0, updated_at=? "
-                "WHERE id=? AND status='failed' AND kind != 'reindex'", (now, job_id))
+                "UPDATE jobs SET status='queued', attempts=0, error=NULL, next_run_at=0, "
+                "updated_at=? "
+                "WHERE id=? AND status='failed' AND kind != 'reindex'",
+                (now, job_id),
+            )
             if cur.rowcount:
                 db.execute("DELETE FROM dead_letters WHERE job_id=?", (job_id,))
         return bool(cur.rowcount)
@@ -417,15 +466,24 @@ class JobQueue:
         cutoff = time.time() - older_than_s
         with self._tx() as db:
             cur = db.execute(
-                "DELETE FROM jobs WHERE status IN ('done','skipped') AND updated_at < ?", (cutoff,))
+                "DELETE FROM jobs WHERE status IN ('done','skipped') AND updated_at < ?", (cutoff,)
+            )
         return int(cur.rowcount)
 
 
 def _job(row: tuple[Any, ...], description: Any) -> Job:
     rec = {d[0]: v for d, v in zip(description, row, strict=True)}
     return Job(
-        id=rec["id"], seq=rec["seq"], kind=rec["kind"], article_id=rec["article_id"],
-        version=rec["version"], payload=orjson.loads(rec["payload"]), status=rec["status"],
-        attempts=rec["attempts"], error=rec["error"], webhook_id=rec["webhook_id"],
-        created_at=rec["created_at"], updated_at=rec["updated_at"],
+        id=rec["id"],
+        seq=rec["seq"],
+        kind=rec["kind"],
+        article_id=rec["article_id"],
+        version=rec["version"],
+        payload=orjson.loads(rec["payload"]),
+        status=rec["status"],
+        attempts=rec["attempts"],
+        error=rec["error"],
+        webhook_id=rec["webhook_id"],
+        created_at=rec["created_at"],
+        updated_at=rec["updated_at"],
     )

@@ -28,7 +28,17 @@ from indexer.models import Article, Claim
 from indexer.queue import JobQueue
 from indexer.worker import delete_article, upsert_article
 
-ARTICLE_FIELDS = ["id", "title", "body", "url", "source", "author", "published_at", "updated_at", "language"]
+ARTICLE_FIELDS = [
+    "id",
+    "title",
+    "body",
+    "url",
+    "source",
+    "author",
+    "published_at",
+    "updated_at",
+    "language",
+]
 PAUSE_LEASE_S = 60.0
 PAGE = 1000
 
@@ -51,8 +61,14 @@ class ReindexReport:
     errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"articles": self.articles, "claims": self.claims, "verified_claims": self.verified_claims,
-                "caught_up": self.caught_up, "seconds": round(self.seconds, 2), "errors": self.errors}
+        return {
+            "articles": self.articles,
+            "claims": self.claims,
+            "verified_claims": self.verified_claims,
+            "caught_up": self.caught_up,
+            "seconds": round(self.seconds, 2),
+            "errors": self.errors,
+        }
 
 
 class _Pause:
@@ -86,12 +102,19 @@ class _Pause:
         await asyncio.to_thread(self.queue.release_pause, self.owner)
 
 
-async def _all_documents(client: MeiliClient, uid: str, *, filter_expr: str | None = None,
-                         fields: list[str] | None = None) -> list[dict[str, Any]]:
+async def _all_documents(
+    client: MeiliClient,
+    uid: str,
+    *,
+    filter_expr: str | None = None,
+    fields: list[str] | None = None,
+) -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = []
     offset = 0
     while True:
-        page = await client.fetch_documents(uid, filter_expr=filter_expr, fields=fields, limit=PAGE, offset=offset)
+        page = await client.fetch_documents(
+            uid, filter_expr=filter_expr, fields=fields, limit=PAGE, offset=offset
+        )
         results = page.get("results", [])
         docs.extend(results)
         offset += len(results)
@@ -112,21 +135,25 @@ async def reindex(
     report = ReindexReport()
     owner = f"reindex:{uuid.uuid4().hex[:8]}"
     stamp = f"{int(time.time())}_{uuid.uuid4().hex[:4]}"
-    new = IndexNames(claims=f"{names.claims}__reindex_{stamp}", articles=f"{names.articles}__reindex_{stamp}")
+    new = IndexNames(
+        claims=f"{names.claims}__reindex_{stamp}", articles=f"{names.articles}__reindex_{stamp}"
+    )
     await ensure_indexes(client, names)
     swapped = False
     try:
         async with _Pause(queue, owner):
             t0 = time.time()
             stored = await _all_documents(client, names.articles, fields=ARTICLE_FIELDS)
-            verified = await _all_documents(client, names.claims, filter_expr=any_of("kind", ["verified"]))
+            verified = await _all_documents(
+                client, names.claims, filter_expr=any_of("kind", ["verified"])
+            )
         say(f"snapshot: {len(stored)} articles, {len(verified)} verified claims")
         articles = []
-        for doc in stored:
+        for raw in stored:
             try:
-                articles.append(Article.model_validate(doc))
+                articles.append(Article.model_validate(raw))
             except ValueError as exc:
-                report.errors.append(f"article {doc.get('id')}: {exc}")
+                report.errors.append(f"article {raw.get('id')}: {exc}")
         await ensure_indexes(client, new)
         built = await index_articles(client, new, articles, batch_size=batch_size)
         if built.failed_tasks:
@@ -141,8 +168,13 @@ async def reindex(
         async with _Pause(queue, owner):
             changed = await asyncio.to_thread(queue.applied_since, t0)
             for state in changed:
-                doc = None if state.deleted else await client.get_document(
-                    names.articles, state.article_id, fields=ARTICLE_FIELDS)
+                doc: dict[str, Any] | None = (
+                    None
+                    if state.deleted
+                    else await client.get_document(
+                        names.articles, state.article_id, fields=ARTICLE_FIELDS
+                    )
+                )
                 if doc is None:
                     await delete_article(client, new, state.article_id)
                 else:
@@ -151,8 +183,13 @@ async def reindex(
             live_stats, new_stats = stats_index_name(names.claims), stats_index_name(new.claims)
             await ensure_stats_index(client, live_stats)
             await ensure_stats_index(client, new_stats)
-            await client.swap_indexes([(names.claims, new.claims), (names.articles, new.articles),
-                                       (live_stats, new_stats)])
+            await client.swap_indexes(
+                [
+                    (names.claims, new.claims),
+                    (names.articles, new.articles),
+                    (live_stats, new_stats),
+                ]
+            )
             swapped = True
         say(f"swapped in ({report.caught_up} articles changed by webhooks meanwhile)")
     finally:

@@ -76,12 +76,16 @@ async def delete_articles(
 ) -> None:
     """Remove articles and every claim extracted from them (and their BM25 statistics)."""
     stats = StatsDelta()
-    gone = await fetch_claim_terms(client, names.claims, filter_expr=any_of("article_id", article_ids))
+    gone = await fetch_claim_terms(
+        client, names.claims, filter_expr=any_of("article_id", article_ids)
+    )
     for terms in gone.values():
         stats.remove(terms)
     tasks = [
         await client.delete_documents(names.articles, article_ids),
-        await client.delete_documents_by_filter(names.claims, any_of("article_id", article_ids) or ""),
+        await client.delete_documents_by_filter(
+            names.claims, any_of("article_id", article_ids) or ""
+        ),
     ]
     for uid in tasks:
         try:
@@ -220,8 +224,18 @@ class Worker:
                 current = await asyncio.to_thread(self.queue.get, job.id)
                 if current is not None and current.status == "running":
                     await asyncio.to_thread(
-                        self.queue.retry_later, job.id, f"waiting for Meilisearch: {exc}", 0.0,
-                        count=False)
+                        self.queue.retry_later,
+                        job.id,
+                        f"waiting for Meilisearch: {exc}",
+                        0.0,
+                        count=False,
+                    )
+        except Exception as exc:  # a bug (say in extraction) must not strand the jobs: retry them
+            log.exception("worker round failed")
+            for job in jobs:
+                current = await asyncio.to_thread(self.queue.get, job.id)
+                if current is not None and current.status == "running":
+                    await self._retry(job, f"{type(exc).__name__}: {exc}")
 
     async def process_round(self, jobs: list[Job]) -> None:
         """Apply claimed jobs: version checks, fetches, then one upsert and one delete batch."""
@@ -235,16 +249,29 @@ class Worker:
             if not job.article_id:
                 await self._fail(job, "the event names no article")
             elif have is not None and version < have:
-                await asyncio.to_thread(self.queue.finish, job.id, "skipped", (
-                    f"older than the indexed version of article {job.article_id} "
-                    f"({_iso(version)} < {_iso(have)})"))
+                await asyncio.to_thread(
+                    self.queue.finish,
+                    job.id,
+                    "skipped",
+                    (
+                        f"older than the indexed version of article {job.article_id} "
+                        f"({_iso(version)} < {_iso(have)})"
+                    ),
+                )
             elif job.kind == "delete":
                 deletes.append(job)
             elif job.kind == "fetch":
                 fetches.append(job)
             elif job.kind == "upsert":
                 try:
-                    upserts.append((job, self._with_version(Article.model_validate(job.payload["article"]), version)))
+                    upserts.append(
+                        (
+                            job,
+                            self._with_version(
+                                Article.model_validate(job.payload["article"]), version
+                            ),
+                        )
+                    )
                 except (KeyError, ValueError) as exc:
                     await self._fail(job, f"invalid stored article: {exc}")
             else:
@@ -263,8 +290,12 @@ class Worker:
             if upserts:
                 await upsert_articles(self.client, self.names, [a for _, a in upserts])
             if deletes:
-                await delete_articles(self.client, self.names, [j.article_id or "" for j in deletes],
-                                      self.config.task_timeout)
+                await delete_articles(
+                    self.client,
+                    self.names,
+                    [j.article_id or "" for j in deletes],
+                    self.config.task_timeout,
+                )
         except MeiliUnavailable:
             raise
         except (IndexingFailed, MeiliError, TimeoutError) as exc:
@@ -277,8 +308,13 @@ class Worker:
             await self._retry(jobs[0], f"{type(exc).__name__}: {exc}")
             return
         now = time.time()
-        done = [(j.id, ArticleState(j.article_id or "", self._version(j), False, now)) for j, _ in upserts]
-        done += [(j.id, ArticleState(j.article_id or "", self._version(j), True, now)) for j in deletes]
+        done = [
+            (j.id, ArticleState(j.article_id or "", self._version(j), False, now))
+            for j, _ in upserts
+        ]
+        done += [
+            (j.id, ArticleState(j.article_id or "", self._version(j), True, now)) for j in deletes
+        ]
         await asyncio.to_thread(self.queue.finish_many, done)
         self.processed += len(done)
 
@@ -311,7 +347,9 @@ class Worker:
     @staticmethod
     def _with_version(article: Article, version: float) -> Article:
         if article.updated_at is None:
-            return article.model_copy(update={"updated_at": datetime.fromtimestamp(version, tz=UTC)})
+            return article.model_copy(
+                update={"updated_at": datetime.fromtimestamp(version, tz=UTC)}
+            )
         return article
 
     async def _fail(self, job: Job, error: str) -> None:
@@ -321,8 +359,13 @@ class Worker:
         attempts = job.attempts + 1
         if attempts >= self.config.max_attempts:
             await asyncio.to_thread(
-                self.queue.finish, job.id, "failed", f"{error} (after {attempts} attempts)",
-                None, attempts)
+                self.queue.finish,
+                job.id,
+                "failed",
+                f"{error} (after {attempts} attempts)",
+                None,
+                attempts,
+            )
             return
         delay = min(self.config.base_backoff * 2 ** (attempts - 1), self.config.max_backoff)
         await asyncio.to_thread(self.queue.retry_later, job.id, error, delay)
@@ -335,8 +378,11 @@ class Worker:
         if unknown:  # not seen through webhooks: the article may have been indexed from files
             try:
                 res = await self.client.fetch_documents(
-                    self.names.articles, ids=unknown, fields=["id", "updated_at", "updated_ts"],
-                    limit=len(unknown))
+                    self.names.articles,
+                    ids=unknown,
+                    fields=["id", "updated_at", "updated_ts"],
+                    limit=len(unknown),
+                )
             except MeiliApiError as exc:
                 if exc.code != "index_not_found":
                     raise
@@ -344,7 +390,8 @@ class Worker:
             for doc in res.get("results", []):
                 try:
                     when = parse_time(doc.get("updated_at")) or (
-                        float(doc["updated_ts"]) if doc.get("updated_ts") else None)
+                        float(doc["updated_ts"]) if doc.get("updated_ts") else None
+                    )
                 except InvalidArticle:
                     when = None
                 if when is not None:

@@ -37,8 +37,12 @@ def _meili(settings: IndexerSettings) -> str:
 
 async def _run_worker(settings: IndexerSettings, batch: int, once: bool) -> int:
     queue = JobQueue.in_dir(settings.data_dir)
-    async with MeiliClient(_meili(settings), settings.meili_master_key or None, timeout=30) as client:
-        worker = Worker(queue, client, IndexNames.from_settings(settings), WorkerConfig(batch=batch))
+    async with MeiliClient(
+        _meili(settings), settings.meili_master_key or None, timeout=30
+    ) as client:
+        worker = Worker(
+            queue, client, IndexNames.from_settings(settings), WorkerConfig(batch=batch)
+        )
         if once:
             await worker.drain()
         else:
@@ -55,10 +59,16 @@ async def _run_worker(settings: IndexerSettings, batch: int, once: bool) -> int:
 async def _run_reindex(settings: IndexerSettings) -> dict[str, object]:
     queue = JobQueue.in_dir(settings.data_dir)
     try:
-        async with MeiliClient(_meili(settings), settings.meili_master_key or None, timeout=120) as client:
-            report = await reindex(client, IndexNames.from_settings(settings), queue,
-                                   batch_size=settings.batch_size,
-                                   progress=lambda msg: typer.echo(f"qawl: {msg}", err=True))
+        async with MeiliClient(
+            _meili(settings), settings.meili_master_key or None, timeout=120
+        ) as client:
+            report = await reindex(
+                client,
+                IndexNames.from_settings(settings),
+                queue,
+                batch_size=settings.batch_size,
+                progress=lambda msg: typer.echo(f"qawl: {msg}", err=True),
+            )
     finally:
         queue.close()
     return report.to_json()
@@ -67,8 +77,12 @@ async def _run_reindex(settings: IndexerSettings) -> dict[str, object]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def jobs(
-        failed: Annotated[bool, typer.Option("--failed", help="list dead-lettered jobs with their errors")] = False,
-        retry: Annotated[str | None, typer.Option("--retry", metavar="ID", help="queue a failed job again")] = None,
+        failed: Annotated[
+            bool, typer.Option("--failed", help="list dead-lettered jobs with their errors")
+        ] = False,
+        retry: Annotated[
+            str | None, typer.Option("--retry", metavar="ID", help="queue a failed job again")
+        ] = None,
     ) -> None:
         """Webhook jobs in QAWL_DATA_DIR: counts by status, --failed, --retry ID."""
         settings = IndexerSettings()
@@ -89,19 +103,24 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def worker(
-        batch: Annotated[int, typer.Option(min=1, max=1000, help="jobs applied together at most")] = 64,
+        batch: Annotated[
+            int, typer.Option(min=1, max=1000, help="jobs applied together at most")
+        ] = 64,
         once: Annotated[bool, typer.Option("--once", help="exit when the queue is empty")] = False,
     ) -> None:
         """Drain the webhook queue (QAWL_DATA_DIR) into Meilisearch (MEILI_URL) until stopped."""
         settings = IndexerSettings()
         _meili(settings)
-        typer.echo(f"qawl: worker on {settings.data_dir / 'queue.sqlite3'} -> {settings.meili_url}", err=True)
+        typer.echo(
+            f"qawl: worker on {settings.data_dir / 'queue.sqlite3'} -> {settings.meili_url}",
+            err=True,
+        )
         processed = asyncio.run(_run_worker(settings, batch, once))
         typer.echo(f"qawl: worker stopped after {processed} jobs", err=True)
 
     @app.command("reindex")
     def reindex_cmd() -> None:
-        """Rebuild the claims and articles from the stored articles, then swap them in atomically."""
+        """Rebuild claims and articles from the stored articles, then swap them in atomically."""
         settings = IndexerSettings()
         _meili(settings)
         try:

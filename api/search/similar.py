@@ -15,8 +15,10 @@ REST ``POST /v1/claims/similar`` and ``qawl eval retrieval``.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -139,15 +141,17 @@ class SimilarClaims:
         *,
         stats_index: str | None = None,
         max_first: int = 100,
-        per_query: int = 10,
+        per_query: int = 15,
         salient: int = 40,
-        anchors: int = 32,
+        anchors: int = 20,
         raw_query: bool = True,
         strategy: str = "last",
         k1: float = 1.2,
         b: float = 0.75,
         char_weight: float = 1.0,
         char_top: int = 40,
+        stats_ttl: float = 30.0,
+        parallel: int = 2,
     ) -> None:
         self.client = client
         self.claims_index = claims_index
@@ -162,6 +166,10 @@ class SimilarClaims:
         self.b = b
         self.char_weight = char_weight
         self.char_top = char_top
+        self.stats_ttl = stats_ttl
+        self.parallel = max(1, parallel)
+        self._df: dict[str, tuple[int, float]] = {}  # term -> (df, read at)
+        self._totals: tuple[int, int, float] | None = None  # (n, total length, read at)
 
     # -- the pipeline ---------------------------------------------------------------------------
     async def match(self, text: str, first: int = 5, filter_expr: str | None = None) -> list[Match]:
@@ -180,31 +188,41 @@ class SimilarClaims:
         async with meili_errors():
             stats = await self._stats(stems)
             candidates = await self._candidates(stems, words, stats, filter_expr)
-        return self._rerank(query_tf, cleaned, stats, candidates)[:first]
+        ranked = self._rerank(query_tf, cleaned, stats, candidates)[:first]
+        return [Match(m.score, self._public(m.doc)) for m in ranked]
 
     async def _stats(self, stems: list[str]) -> Stats:
-        ids = {term_id(t): t for t in stems}
-        try:
-            res = await self.client.search(
-                self.stats_index,
-                {
-                    "q": "",
-                    "filter": any_of("id", [*ids, TOTALS_ID]),
-                    "limit": len(ids) + 1,
-                    "attributesToRetrieve": ["id", "df", "n", "length"],
-                },
-            )
-        except MeiliApiError as exc:
-            if exc.code != "index_not_found":
-                raise
-            return Stats(df={}, n=0, avgdl=1.0)  # no statistics yet: every stem counts alike
-        df: dict[str, int] = {}
-        n, length = 0, 0
-        for hit in res["hits"]:
-            if hit["id"] == TOTALS_ID:
-                n, length = int(hit.get("n", 0)), int(hit.get("length", 0))
-            elif hit["id"] in ids:
-                df[ids[hit["id"]]] = int(hit.get("df", 0))
+        """Document frequencies of ``stems`` and the totals; cached for ``stats_ttl`` seconds."""
+        now = time.monotonic()
+        if len(self._df) > 200_000:
+            self._df.clear()
+        fresh = now - self.stats_ttl
+        missing = [t for t in stems if self._df.get(t, (0, -1.0))[1] < fresh]
+        if missing or self._totals is None or self._totals[2] < fresh:
+            ids = {term_id(t): t for t in missing}
+            try:
+                res = await self.client.search(
+                    self.stats_index,
+                    {
+                        "q": "",
+                        "filter": any_of("id", [*ids, TOTALS_ID]),
+                        "limit": len(ids) + 1,
+                        "attributesToRetrieve": ["id", "df", "n", "length"],
+                    },
+                )
+            except MeiliApiError as exc:
+                if exc.code != "index_not_found":
+                    raise
+                return Stats(df={}, n=0, avgdl=1.0)  # no statistics yet: every stem counts alike
+            for term in missing:
+                self._df[term] = (0, now)
+            for hit in res["hits"]:
+                if hit["id"] == TOTALS_ID:
+                    self._totals = (int(hit.get("n", 0)), int(hit.get("length", 0)), now)
+                elif hit["id"] in ids:
+                    self._df[ids[hit["id"]]] = (int(hit.get("df", 0)), now)
+        n, length, _ = self._totals or (0, 0, now)
+        df = {t: self._df[t][0] for t in stems if self._df.get(t, (0, 0.0))[0] > 0}
         return Stats(df=df, n=n, avgdl=length / n if n else 1.0)
 
     def _salient(self, stems: list[str], stats: Stats) -> list[str]:
@@ -253,11 +271,14 @@ class SimilarClaims:
             queries.append(
                 {**common, "q": " ".join(raw), "attributesToSearchOn": ["text", "title"]}
             )
-        res = await self.client.multi_search(queries)
+        # split in ``self.parallel`` multi-search requests: Meilisearch runs requests on all cores
+        parts = [queries[i :: self.parallel] for i in range(self.parallel) if queries[i :: self.parallel]]
+        answers = await asyncio.gather(*(self.client.multi_search(part) for part in parts))
         seen: dict[str, Doc] = {}
-        for result in res["results"]:
-            for hit in result["hits"]:
-                seen.setdefault(hit["id"], hit)
+        for res in answers:
+            for result in res["results"]:
+                for hit in result["hits"]:
+                    seen.setdefault(hit["id"], hit)
         return list(seen.values())
 
     @staticmethod
@@ -287,7 +308,7 @@ class SimilarClaims:
         top_bm, top_ch = max(bm) or 1.0, max(ch) or 1.0
         total = 1.0 + self.char_weight
         scored = [
-            Match(round((b / top_bm + self.char_weight * c / top_ch) / total, 6), self._public(doc))
+            Match(round((b / top_bm + self.char_weight * c / top_ch) / total, 6), doc)
             for b, c, doc in zip(bm, ch, docs, strict=True)
         ]
         scored.sort(key=lambda m: (-m.score, str(m.doc.get("id"))))

@@ -27,8 +27,14 @@ from indexer.cms import (
 )
 
 ARTICLE_EVENTS = {"article.published", "article.updated", "article.deleted"}
-GHOST_EVENTS = {"post.published", "post.published.edited", "post.unpublished", "post.deleted",
-                "post.added", "post.edited"}
+GHOST_EVENTS = {
+    "post.published",
+    "post.published.edited",
+    "post.unpublished",
+    "post.deleted",
+    "post.added",
+    "post.edited",
+}
 
 
 class EventError(ValueError):
@@ -54,8 +60,12 @@ def _version(*candidates: Any) -> float:
 def _upsert(event_type: str, obj: dict[str, Any], fallback: Any) -> QueuedEvent:
     article = article_from_payload(obj)
     version = _version(article.updated_at.isoformat() if article.updated_at else None, fallback)
-    return QueuedEvent("upsert", article.id, version,
-                       {"type": event_type, "article": article.model_dump(mode="json")})
+    return QueuedEvent(
+        "upsert",
+        article.id,
+        version,
+        {"type": event_type, "article": article.model_dump(mode="json")},
+    )
 
 
 def _delete(event_type: str, obj: dict[str, Any], *fallbacks: Any) -> QueuedEvent:
@@ -70,13 +80,18 @@ def parse_event(body: Any, header_ts: int, event_hint: str | None = None) -> Que
         raise EventError("the webhook body must be a JSON object")
     hint = (event_hint or "").strip() or None
     event_type = body.get("type") or body.get("event") or hint
-    if isinstance(body.get("post"), dict) and ("current" in body["post"] or "previous" in body["post"]):
+    if isinstance(body.get("post"), dict) and (
+        "current" in body["post"] or "previous" in body["post"]
+    ):
         return _ghost(body["post"], event_type if isinstance(event_type, str) else None, header_ts)
     if "data" not in body and is_wordpress_post(body):
         return _wordpress(body, event_type, header_ts)
     if event_type not in ARTICLE_EVENTS:
-        raise EventError(f"unknown event type {event_type!r}: expected one of {', '.join(sorted(ARTICLE_EVENTS))}"
-                         " (or a WordPress post / Ghost post body)")
+        raise EventError(
+            f"unknown event type {event_type!r}: expected one of "
+            f"{', '.join(sorted(ARTICLE_EVENTS))}"
+            " (or a WordPress post / Ghost post body)"
+        )
     data = body.get("data")
     if not isinstance(data, dict):
         raise EventError("the event needs a `data` object")
@@ -84,21 +99,28 @@ def parse_event(body: Any, header_ts: int, event_hint: str | None = None) -> Que
     if event_type == "article.deleted":
         return _delete(event_type, data, stamp, header_ts)
     if is_wordpress_post(data) and str(data.get("status", "publish")) != "publish":
-        return _delete(event_type, {"id": data.get("id")}, data.get("modified_gmt"), stamp, header_ts)
-    has_text = any(data.get(k) not in (None, "") for k in ("body", "content", "text", "html", "plaintext"))
+        return _delete(
+            event_type, {"id": data.get("id")}, data.get("modified_gmt"), stamp, header_ts
+        )
+    has_text = any(
+        data.get(k) not in (None, "") for k in ("body", "content", "text", "html", "plaintext")
+    )
     if not has_text and (data.get("url") or data.get("link")) and not is_wordpress_post(data):
         url = data.get("url") or data.get("link")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise EventError("`data.url` must be an http(s) URL to fetch the article from")
         article_id = article_id_for(data)
         version = _version(data.get("updated_at"), stamp, header_ts)
-        return QueuedEvent("fetch", article_id, version, {"type": event_type, "url": url, "id": article_id})
+        return QueuedEvent(
+            "fetch", article_id, version, {"type": event_type, "url": url, "id": article_id}
+        )
     return _upsert(event_type, data, stamp or header_ts)
 
 
 def _ghost(post: dict[str, Any], event_type: str | None, header_ts: int) -> QueuedEvent:
-    current = post.get("current") if isinstance(post.get("current"), dict) else {}
-    previous = post.get("previous") if isinstance(post.get("previous"), dict) else {}
+    raw_current, raw_previous = post.get("current"), post.get("previous")
+    current: dict[str, Any] = raw_current if isinstance(raw_current, dict) else {}
+    previous: dict[str, Any] = raw_previous if isinstance(raw_previous, dict) else {}
     if event_type is not None and event_type not in GHOST_EVENTS:
         raise EventError(f"unknown Ghost event {event_type!r}")
     name = event_type or ""
@@ -109,10 +131,14 @@ def _ghost(post: dict[str, Any], event_type: str | None, header_ts: int) -> Queu
         # a deletion has no updated_at of its own: it happens at the delivery time
         return _delete(name or "post.deleted", {"id": target["id"]}, header_ts)
     if name == "post.unpublished" or current.get("status", "published") != "published":
-        return _delete(name or "post.unpublished", {"id": current["id"]}, current.get("updated_at"), header_ts)
+        return _delete(
+            name or "post.unpublished", {"id": current["id"]}, current.get("updated_at"), header_ts
+        )
     if not any(current.get(k) for k in ("html", "plaintext")):
         raise InvalidArticle("the Ghost post has no html/plaintext content")
-    return _upsert(name or "post.published", {**current, "uuid": current.get("uuid", "")}, header_ts)
+    return _upsert(
+        name or "post.published", {**current, "uuid": current.get("uuid", "")}, header_ts
+    )
 
 
 def _wordpress(post: dict[str, Any], event_type: Any, header_ts: int) -> QueuedEvent:

@@ -33,7 +33,9 @@ router = APIRouter(prefix="/v1", tags=["webhooks"])
 
 def _json_type(content_type: str) -> bool:
     media = content_type.split(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 async def _read_capped(request: Request) -> bytes:
@@ -80,15 +82,22 @@ async def receive_article_event(
     except (InvalidArticle, EventError) as exc:
         raise UnprocessableInput(str(exc)) from exc
     job_id, created = await asyncio.to_thread(
-        runtime.queue.enqueue, queued.kind, queued.payload, webhook_id=webhook_id,
-        article_id=queued.article_id, version=queued.version)
+        runtime.queue.enqueue,
+        queued.kind,
+        queued.payload,
+        webhook_id=webhook_id,
+        article_id=queued.article_id,
+        version=queued.version,
+    )
     if created:
         runtime.notify()
     return ORJSONResponse({"job_id": job_id, "duplicate": not created}, status_code=202)
 
 
 @router.get("/jobs/{job_id}", responses={404: {}}, summary="State of a webhook or re-index job")
-async def get_job(job_id: str, runtime: Annotated[WebhookRuntime, Depends(get_runtime)]) -> ORJSONResponse:
+async def get_job(
+    job_id: str, runtime: Annotated[WebhookRuntime, Depends(get_runtime)]
+) -> ORJSONResponse:
     job = await asyncio.to_thread(runtime.queue.get, job_id) if len(job_id) <= 64 else None
     if job is None:
         raise NotFound(f"no job {job_id!r}")
@@ -114,9 +123,13 @@ def require_admin(request: Request) -> None:
         raise Forbidden("this API key has the read scope; admin is required")
 
 
-@router.post("/admin/reindex", status_code=202, responses={401: {}, 403: {}, 409: {}},
-             dependencies=[Depends(require_admin)],
-             summary="Rebuild the indexes from the stored articles and swap them in")
+@router.post(
+    "/admin/reindex",
+    status_code=202,
+    responses={401: {}, 403: {}, 409: {}},
+    dependencies=[Depends(require_admin)],
+    summary="Rebuild the indexes from the stored articles and swap them in",
+)
 async def admin_reindex(runtime: Annotated[WebhookRuntime, Depends(get_runtime)]) -> ORJSONResponse:
     try:
         job_id = runtime.start_reindex()

@@ -43,17 +43,31 @@ class WebhookRuntime:
             raise ReindexBusy("a re-index is already running")
         job_id, _ = self.queue.enqueue("reindex", {"requested_at": time.time()}, status="running")
 
+        async def keep_lease() -> None:
+            while True:  # other processes treat a job with an expired lease as interrupted
+                await asyncio.sleep(self.queue.lease_seconds / 3)
+                await asyncio.to_thread(self.queue.renew, [job_id])
+
         async def run() -> None:
+            lease = asyncio.create_task(keep_lease())
             try:
                 report = await reindex(self.client, self.names, self.queue)
             except Exception as exc:
+                lease.cancel()
                 log.exception("re-index failed")
-                await asyncio.to_thread(self.queue.finish, job_id, "failed", f"{type(exc).__name__}: {exc}")
+                await asyncio.to_thread(
+                    self.queue.finish, job_id, "failed", f"{type(exc).__name__}: {exc}"
+                )
                 return
+            lease.cancel()
             await asyncio.to_thread(
-                self.queue.finish, job_id, "done",
-                f"rebuilt {report.articles} articles, {report.claims} claims" if report.errors == [] else
-                f"rebuilt with {len(report.errors)} unreadable articles: {report.errors[:3]}")
+                self.queue.finish,
+                job_id,
+                "done",
+                None
+                if not report.errors
+                else f"rebuilt; {len(report.errors)} unreadable articles: {report.errors[:3]}",
+            )
 
         self.reindex_task = asyncio.create_task(run())
         return job_id
@@ -73,9 +87,11 @@ async def webhook_runtime(app: FastAPI, settings: ApiSettings) -> AsyncIterator[
     runtime = WebhookRuntime(queue, secret_keys(settings.webhook_secrets), client, names)
     stop = asyncio.Event()
     task: asyncio.Task[None] | None = None
-    if settings.inline_worker:
-        runtime.worker = Worker(queue, client, names, WorkerConfig(
-            batch=settings.worker_batch, poll_interval=0.25))
+    inline = settings.development if settings.inline_worker is None else settings.inline_worker
+    if inline:
+        runtime.worker = Worker(
+            queue, client, names, WorkerConfig(batch=settings.worker_batch, poll_interval=0.25)
+        )
         task = asyncio.create_task(runtime.worker.run(stop))
     app.state.webhooks = runtime
     try:

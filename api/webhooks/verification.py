@@ -49,14 +49,27 @@ def secret_keys(secrets: Iterable[str]) -> list[bytes]:
     return [k for k in keys if k]
 
 
-def verify(headers: Mapping[str, str], body: bytes, keys: list[bytes], *,
-           now: float | None = None, tolerance: int = TOLERANCE_S) -> tuple[str, int]:
-    """Check the signature headers; returns ``(webhook_id, timestamp)`` or raises ``SignatureError``."""
+def verify(
+    headers: Mapping[str, str],
+    body: bytes,
+    keys: list[bytes],
+    *,
+    now: float | None = None,
+    tolerance: int = TOLERANCE_S,
+) -> tuple[str, int]:
+    """Check the signature headers: ``(webhook_id, timestamp)``, or ``SignatureError``."""
     msg_id = headers.get("webhook-id", "").strip()
     ts_raw = headers.get("webhook-timestamp", "").strip()
     sig_header = headers.get("webhook-signature", "").strip()
-    missing = [n for n, v in (("webhook-id", msg_id), ("webhook-timestamp", ts_raw),
-                              ("webhook-signature", sig_header)) if not v]
+    missing = [
+        n
+        for n, v in (
+            ("webhook-id", msg_id),
+            ("webhook-timestamp", ts_raw),
+            ("webhook-signature", sig_header),
+        )
+        if not v
+    ]
     if missing:
         raise SignatureError(f"missing Standard Webhooks header(s): {', '.join(missing)}")
     if len(msg_id) > 256:
@@ -67,7 +80,8 @@ def verify(headers: Mapping[str, str], body: bytes, keys: list[bytes], *,
     now = time.time() if now is None else now
     if abs(now - timestamp) > tolerance:
         raise SignatureError(
-            f"webhook-timestamp is outside the accepted window of +/- {tolerance // 60} minutes")
+            f"webhook-timestamp is outside the accepted window of +/- {tolerance // 60} minutes"
+        )
     if not keys:
         raise SignatureError("no webhook secret is configured (QAWL_WEBHOOK_SECRETS)")
     signed = f"{msg_id}.{timestamp}.".encode() + body
@@ -82,4 +96,6 @@ def verify(headers: Mapping[str, str], body: bytes, keys: list[bytes], *,
             continue
         if any(hmac.compare_digest(given, exp) for exp in expected):
             return msg_id, timestamp
-    raise SignatureError("no valid signature: webhook-signature does not match any configured secret")
+    raise SignatureError(
+        "no valid signature: webhook-signature does not match any configured secret"
+    )

@@ -1,35 +1,258 @@
-"""Who said it: attribution verbs and the claimant after them (first version)."""
+"""Who said it: attribution verbs and phrases, the claimant, its type, pronoun subjects.
+
+- verb first (``قال/كشف/أكد X ... أن``), with apposition (``وزير الخارجية الروسي، سيرغي لافروف،``);
+- phrases (``بحسب X``, ``وفقا لـ X``, ``نقلا عن X``, ``حسب X``, ``وفقا لما أعلنته X``);
+- nested ``نقل X عن Y``: Y when it names a source, X when Y is only "its sources";
+- pronoun subjects (``وقالت في بيان:``, ``وأفادت بأن``): resolved by ``AttributionContext`` to the
+  nearest earlier claimant whose gender agrees with the verb (``ت`` suffix = feminine).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-ATTRIBUTION_VERBS = (
-    "قال", "قالت", "أكد", "أكدت", "أفاد", "أفادت", "كشف", "كشفت", "أعلن", "أعلنت", "أشار", "أشارت",
-    "أوضح", "أوضحت", "ذكر", "ذكرت", "نقل", "نقلت", "صرح", "صرحت", "لفت", "لفتت", "أضاف", "أضافت",
-    "تابع", "تابعت", "شدد", "شددت", "أردف", "أردفت",
+from indexer.models import ClaimantType
+
+_VERB_STEMS = (
+    "قال", "أكد", "أفاد", "كشف", "أعلن", "أوضح", "أشار", "لفت", "صرح", "أضاف", "تابع", "شدد", "ذكر",
+    "نقل", "أردف", "اعتبر", "رأى", "نفى", "حذر", "أبلغ", "زعم", "ادعى", "أعرب", "أقر", "اعترف",
+    "أورد", "روى", "توقع", "قدر", "أفصح", "بين", "نشر", "أوردت", "أكدت", "أضافت",
 )
-ATTRIBUTION_PHRASES = ("بحسب", "وفقا لـ", "وفقاً لـ", "وفقا ل", "وفقاً ل", "نقلا عن", "نقلاً عن", "حسب")
-_VERB_RE = re.compile(r"(?:^|\s)(?:و|ف)?(" + "|".join(ATTRIBUTION_VERBS) + r")(?=[\s:،,]|$)")
-_PHRASE_RE = re.compile(r"(?:^|\s)(?:و)?(" + "|".join(map(re.escape, ATTRIBUTION_PHRASES)) + r")\s*")
-_STOP = re.compile(r"[،,:\"«]|\s(?:أن|إن|ان|بأن|إلى|الى|في|عن|خلال|اليوم|أمس|الثلاثاء|الاثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد)\s")
+_FEM_IRREGULAR = {"رأت": "رأى", "نفت": "نفى", "ادعت": "ادعى", "روت": "روى"}
+VERBS: dict[str, str] = {}  # surface -> gender ("m"/"f")
+for _v in _VERB_STEMS:
+    VERBS[_v] = "m"
+    VERBS[_v + "ت"] = "f"
+    if _v.startswith("أ"):
+        VERBS["ا" + _v[1:]] = "m"
+        VERBS["ا" + _v[1:] + "ت"] = "f"
+for _f in _FEM_IRREGULAR:
+    VERBS[_f] = "f"
+VERBS.pop("أوردتت", None)
+VERBS.pop("أكدتت", None)
+VERBS.pop("أضافتت", None)
+VERBS["أوردت"] = "f"
+VERBS["أكدت"] = "f"
+VERBS["أضافت"] = "f"
+# present tense: "يقول X إن", "تقول"
+for _p, _g in (("يقول", "m"), ("تقول", "f"), ("يؤكد", "m"), ("تؤكد", "f"), ("يرى", "m"), ("ترى", "f")):
+    VERBS[_p] = _g
+# hal forms that continue the same speaker ("مؤكدا أن") are not new attributions
+_RISKY = {"بين", "نشر", "نشرت", "قدر", "قدرت", "تابع", "تابعت", "رأى", "رأت", "ترى", "يرى", "نقل", "نقلت",
+          "ذكر", "توقع", "توقعت"}
+_VERB_RE = re.compile(r"(?:^|(?<=[\s،,:(]))([وف]?)(" + "|".join(sorted(VERBS, key=len, reverse=True)) + r")(?=[\s:،,\"«]|$)")
+_PHRASE_RE = re.compile(
+    r"(?:^|(?<=[\s،,(]))(?:و)?(بحسب|حسب|وفقا ل|وفقاً ل|وفق|طبقا ل|طبقاً ل|نقلا عن|نقلاً عن|استنادا إلى|استناداً إلى|على حد قول|على حد تعبير|كما أفاد|كما أفادت|كما ذكرت|كما ذكر|كما أعلنت|كما أعلن)"
+    r"\s*(?:ما|لما)?\s*(?:(?:أعلن|أعلنت|أعلنته|ذكر|ذكرت|ذكره|ذكرته|أفاد|أفادت|أفادت به|أفاد به|نشرت|نشرته|أوردت|أوردته|قال|قالت|قاله|قالته|أكد|أكدت|أكده|أكدته|أوضح|أوضحت|أوضحته|كشف|كشفت|كشفته)\s+)?"
+)
+_STOP = re.compile(
+    r"\s(?:أن|إن|ان|بأن|بان|إنه|إنها|أنه|أنها|انه|انها|بأنه|بأنها|إلى|الى|في|عن|على|خلال|لـ|ل|اليوم|أمس|امس|"
+    r"الثلاثاء|الاثنين|الإثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد|صباح|مساء|اليوم|الليلة|يوم|مؤخرا|"
+    r"مؤكدا|مؤكدة|مشيرا|مشيرة|مضيفا|مضيفة|الذي|التي|والذي|والتي|قوله|قولها|بيانا|بيان|تصريحا|تصريحات|"
+    r"رسميا|رسمياً|اليوم)(?=\s|$|[،,:])|[،,:\"«(]|$"
+)
+_PRONOUN_NEXT = re.compile(
+    r"^\s*(?:[:\"«]|(?:إن|أن|ان|بأن|بان|إنه|إنها|أنه|أنها|بأنه|بأنها|إلى|الى|في|خلال|عبر|ل|لـ|على|قائلا|قائلة|"
+    r"أيضا|كذلك|لاحقا|أمس|اليوم|أن)(?=\s|$|[:،,]))"
+)
+_SUBJECT_START = re.compile(
+    r"^(?:ال|وزير|وزيرة|رئيس|رئيسة|مسؤول|مسؤولون|مسؤولة|مصدر|مصادر|متحدث|متحدثة|ناطق|الناطق|تقرير|تقارير|"
+    r"وكالة|صحيفة|موقع|قناة|مجلس|وزارة|منظمة|هيئة|مكتب|مدير|مديرة|أمين|قائد|زعيم|نائب|سفير|مراسل|شهود|"
+    r"مراقبون|خبراء|خبير|دراسة|بيان|مستشار|محافظ|حاكم|الملك|الأمير|ولي|عضو|نشطاء|ناشطون|سكان|أطباء)"
+)
+_TIME_WORD = re.compile(r"^(?:اليوم|أمس|امس|الثلاثاء|الاثنين|الإثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد|مؤخرا|رسميا|رسمياً)$")
+_NOT_SOURCE = {"المعلومات", "المعلومات المتوفرة", "التقديرات", "المعاهدة", "الاتفاق", "القانون", "الدستور", "ذلك", "هذا", "ما", "الخطة"}
+_OWN_SOURCES = re.compile(r"^(?:مصادره|مصادرها|مصدره|مصدرها|مراسله|مراسلها|مراسليه|ناشطيه|شبكته|مصادر\s+خاصة)")
+
+_MEDIA = re.compile(r"(?:وكالة|صحيفة|صحف|قناة|موقع|تلفزيون|التلفزيون|إذاعة|الإذاعة|شبكة|مجلة|رويترز|فرانس برس|أسوشيتد|الأناضول|سبوتنيك|الجزيرة|العربية|بي بي سي|واس|سانا|كوميرسانت|نيويورك تايمز|واشنطن بوست|الغارديان|تاس|إرنا|الأهرام|الشرق الأوسط|سكاي نيوز|CNN|BBC)")
+_REPORT = re.compile(r"^(?:تقرير|تقارير|دراسة|دراسات|بيان|بيانات|إحصائية|إحصائيات|إحصاءات|استطلاع|وثيقة|وثائق|أرقام|معطيات|بحث)")
+_ORG = re.compile(
+    r"(?:وزارة|الوزارة|الخارجية|الداخلية|الدفاع|الصحة|حكومة|الحكومة|مرصد|المرصد|منظمة|المنظمة|هيئة|الهيئة|مجلس|المجلس|"
+    r"مكتب|جيش|الجيش|الشرطة|شرطة|الأمم المتحدة|الأمن|حزب|حركة|جبهة|جماعة|شركة|الشركة|بنك|البنك|مصرف|صندوق|"
+    r"جامعة|الجامعة|لجنة|اللجنة|مؤسسة|المؤسسة|اتحاد|الاتحاد|البرلمان|الكرملين|البيت الأبيض|البنتاغون|الرئاسة|"
+    r"مصادر|مصدر|سلطات|السلطات|الدولة|قوات|القوات|إدارة|الإدارة|دائرة|مديرية|المديرية|محكمة|المحكمة|نيابة|النيابة|"
+    r"الأمانة|السفارة|سفارة|القيادة|التحالف|مفوضية|المفوضية|الناتو|منظمة الصحة)"
+)
+_FEM_SOURCE = re.compile(r"^(?:وزارة|الوزارة|الخارجية|الداخلية|الحكومة|حكومة|منظمة|المنظمة|هيئة|الهيئة|وكالة|صحيفة|قناة|الشرطة|شرطة|"
+                         r"مصادر|تقارير|السلطات|سلطات|قوات|القوات|الإدارة|إدارة|مديرية|المديرية|المحكمة|محكمة|النيابة|الرئاسة|"
+                         r"الأمانة|السفارة|القيادة|مفوضية|المفوضية|وزيرة|رئيسة|متحدثة|الناطقة|دراسة|لجنة|اللجنة|جامعة|الجامعة|"
+                         r"شركة|الشركة|مؤسسة|المؤسسة|جماعة|حركة|جبهة|هيئة|دائرة)")
 
 
-def find_attribution(sentence: str) -> tuple[str | None, str | None]:
-    """(verb or phrase, claimant) — claimant is the phrase after the verb, best effort."""
-    match = _VERB_RE.search(sentence) or _PHRASE_RE.search(sentence)
-    if not match:
-        return None, None
-    verb = match.group(1)
-    rest = sentence[match.end():].lstrip(" ،,")
+_PERSON_TITLE = re.compile(
+    r"^(?:ال)?(?:وزير|وزيرة|رئيس|رئيسة|مسؤول|مسؤولة|متحدث|متحدثة|ناطق|ناطقة|مدير|مديرة|أمين|قائد|نائب|سفير|"
+    r"مستشار|محافظ|حاكم|ملك|أمير|شيخ|عضو|مراسل|مندوب|زعيم|مبعوث|عقيد|لواء|العميد|الدكتور|د\.)"
+)
+
+
+@dataclass
+class Attribution:
+    verb: str | None = None
+    claimant: str | None = None
+    claimant_type: ClaimantType = "unattributed"
+    gender: str | None = None  # "m" / "f" of the claimant, when known
+    pronoun: bool = False  # subject is a pronoun: resolve against earlier sources
+    also_fem: bool = False  # "نقل المرصد عن مصادره": later feminine pronouns may refer to it
+
+
+def claimant_type(name: str) -> ClaimantType:
+    bare = name
+    if _REPORT.match(bare):
+        return "report"
+    if _MEDIA.search(bare) and not _PERSON_TITLE.match(bare):
+        return "media"
+    if _ORG.search(bare) and not _PERSON_TITLE.match(bare):
+        return "organization"
+    return "person"
+
+
+def _gender_of(name: str) -> str:
+    bare = name
+    if _FEM_SOURCE.match(bare) or bare.split()[0].endswith(("ة", "ات")):
+        return "f"
+    return "m"
+
+
+def _noun_phrase(rest: str) -> str | None:
+    """The claimant NP at the start of ``rest`` (after the verb), with apposition folded in."""
+    rest = rest.lstrip(" ،,")
     stop = _STOP.search(" " + rest)
-    candidate = (rest[: max(stop.start() - 1, 0)] if stop else rest).strip()
-    words = candidate.split()
-    if not words or len(words) > 8:
-        return verb, None
-    # apposition: "وزير الخارجية الروسي، سيرغي لافروف، ..." -> the name
-    after = rest[len(candidate):].lstrip()
-    appos = re.match(r"^[،,]\s*([^،,:\"«]{3,40}?)\s*[،,]", after)
-    if appos and 1 <= len(appos.group(1).split()) <= 3:
-        return verb, appos.group(1).strip()
-    return verb, " ".join(words)
+    end = max(stop.start() - 1, 0) if stop else len(rest)
+    head = rest[:end].strip()
+    if not head:
+        return None
+    after = rest[end:].lstrip()
+    # apposition: "وزير الخارجية الروسي، سيرغي لافروف، الثلاثاء، أن"
+    appos = re.match(r"^[،,]\s*([^،,:\"«]{3,45}?)\s*(?=[،,]|\s(?:أن|إن|بأن)\s)", after)
+    if appos:
+        name = appos.group(1).strip()
+        words = name.split()
+        if 1 <= len(words) <= 4 and not _TIME_WORD.match(name) and not any(
+            _TIME_WORD.match(w) for w in words
+        ) and not name.startswith(("أن", "إن", "في", "من", "الذي", "التي")):
+            head = f"{head} {name}"
+    words = head.split()
+    if len(words) > 9:
+        head = " ".join(words[:9])
+    return head or None
+
+
+def _clean_claimant(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip(" ،,:\"«».()")
+    if not name or name in _NOT_SOURCE or len(name) < 2:
+        return None
+    return name
+
+
+def find_attribution(sentence: str) -> Attribution:
+    """The main attribution of one sentence (no article context; see ``AttributionContext``)."""
+    quote_spans = [(m.start(), m.end()) for m in re.finditer(r"«[^»]*»|\"[^\"]*\"|“[^”]*”", sentence)]
+
+    def in_quote(pos: int) -> bool:
+        return any(a < pos < b for a, b in quote_spans)
+
+    # 1. verb-first attribution near the start of the sentence or of a clause
+    for match in _VERB_RE.finditer(sentence):
+        pos = match.start(2)
+        if in_quote(pos):
+            continue
+        verb = match.group(2)
+        prefix = sentence[:match.start()].strip()
+        # the verb must open the sentence, or follow an adverbial opener ("وفي سياق متصل،")
+        if prefix and not re.search(r"[،,:]$", prefix) and not re.fullmatch(r"(?:كما|ثم|فيما|بينما|وقد|قد|و?لقد|بدوره|بدورها|من جهته|من جهتها|من ناحيته|من ناحيتها)", prefix):
+            if len(prefix.split()) > 6:
+                continue
+            # "المتحدث باسم الوزارة قال إن": subject before the verb
+            if verb in _RISKY or not re.match(r"^\s*(?:إن|أن|بأن|:)", sentence[match.end():]):
+                continue
+            name = _clean_claimant(prefix)
+            if name:
+                return Attribution(verb, name, claimant_type(name), VERBS[verb])
+            continue
+        rest = sentence[match.end():]
+        gender = VERBS[verb]
+        if _PRONOUN_NEXT.match(rest) or not rest.strip():
+            if verb in _RISKY and not re.match(r"^\s*(?:[:\"«]|إن|أن|بأن)", rest):
+                continue
+            return Attribution(verb, None, "unattributed", gender, pronoun=True)
+        first = rest.split()[0].strip("،,") if rest.split() else ""
+        if first.startswith("ال") and re.search(r"(?:اتها|اته|اتهم|ها|هم)$", first) and verb not in _RISKY:
+            return Attribution(verb, None, "unattributed", gender, pronoun=True)  # "وأكدت التزاماتها"
+        if not _SUBJECT_START.match(first) and not _known_name(first):
+            if verb in _RISKY:
+                continue
+            # "وأكدت التزاماتها": the word after the verb is an object; the subject is a pronoun
+            if re.search(r"(?:ها|ه|هم|هما|نا)$", first) or re.match(r"^\s*\S+\s+(?:أن|إن|بأن)", rest) is None:
+                return Attribution(verb, None, "unattributed", gender, pronoun=True)
+        name = _noun_phrase(rest)
+        # nested: "نقل X عن Y أن" -> Y, unless Y is only "its sources"
+        nested = re.match(r"^\s*(.{2,80}?)\s+عن\s+(.{2,80}?)(?=\s(?:أن|إن|بأن|قوله|قولها)\s|[،,:])", rest)
+        if verb in ("نقل", "نقلت") and nested:
+            outer, inner = nested.group(1).strip(), nested.group(2).strip()
+            if _OWN_SOURCES.match(inner):
+                return Attribution(verb, outer, claimant_type(outer), gender, also_fem=True)
+            inner_name = _clean_claimant(inner)
+            if inner_name:
+                return Attribution(verb, inner_name, claimant_type(inner_name), _gender_of(inner_name))
+        name = _clean_claimant(name)
+        if name:
+            if verb in _RISKY and not re.search(r"(?:أن|إن|بأن|:|\"|«)", rest):
+                continue
+            return Attribution(verb, name, claimant_type(name), gender)
+    # 2. phrases anywhere outside quotes: "بحسب X", "وفقا لما أعلنته X"
+    for match in _PHRASE_RE.finditer(sentence):
+        if in_quote(match.start()):
+            continue
+        rest = sentence[match.end():]
+        name = _clean_claimant(_noun_phrase(rest))
+        if name and not name.startswith(("ما ", "لما")):
+            phrase = match.group(1)
+            return Attribution(phrase, name, claimant_type(name), _gender_of(name))
+    # 3. statement first, speaker after: '"...", قال X' / '..."، قالت X.'
+    tail = re.search(r"[\"»”]\s*[،,]?\s*(?:و)?(" + "|".join(v for v in VERBS if v not in _RISKY) + r")\s+([^،,.:]{2,60})", sentence)
+    if tail:
+        name = _clean_claimant(_noun_phrase(tail.group(2)))
+        if name:
+            return Attribution(tail.group(1), name, claimant_type(name), VERBS[tail.group(1)])
+    return Attribution()
+
+
+_KNOWN: set[str] = set()
+
+
+def register_known_names(names: set[str]) -> None:
+    """Gazetteer names (people, organizations) that may open a subject NP without ال or a title."""
+    _KNOWN.update(names)
+
+
+def _known_name(word: str) -> bool:
+    return word in _KNOWN
+
+
+@dataclass
+class AttributionContext:
+    """Earlier claimants of one article, to resolve pronoun subjects (nearest compatible gender)."""
+
+    sources: list[tuple[str, ClaimantType, set[str]]] = field(default_factory=list)
+
+    def resolve(self, att: Attribution) -> Attribution:
+        if att.pronoun:
+            want = att.gender or "m"
+            for name, ctype, genders in reversed(self.sources):
+                if want in genders:
+                    return Attribution(att.verb, name, ctype, want)
+            return att
+        if att.claimant:
+            # "وزير الخارجية الروسي" after "وزير الخارجية الروسي سيرغي لافروف": the fuller earlier name
+            for name, ctype, _ in reversed(self.sources):
+                if name != att.claimant and (name.startswith(att.claimant + " ") or name.endswith(" " + att.claimant)):
+                    att = Attribution(att.verb, name, ctype, att.gender, also_fem=att.also_fem)
+                    break
+            genders = {att.gender or _gender_of(att.claimant)}
+            if att.also_fem:
+                genders.add("f")
+            self.sources.append((att.claimant, att.claimant_type, genders))
+        return att

@@ -20,6 +20,7 @@ _DIGITS = str.maketrans(
      "٫": ".", "٬": ",", "٪": "%"}
 )
 
+_NON_ASCII_DIGIT = re.compile("[\u0660-\u066c\u06f0-\u06f9]")
 SCALES: dict[str, float] = {}
 for _words, _scale in (
     (("ألف", "الف", "آلاف", "الاف", "ألفا", "الفا", "ألاف"), 1e3),
@@ -87,6 +88,8 @@ _NOT_COUNTED = {
     "كما", "حتى", "منذ", "بعد", "قبل", "خلال", "ثم", "بين", "حيث", "لكن", "فيما", "بينما", "هو", "هي",
     "وفي", "ومن", "مقابل", "عند", "عام", "سنة", "تقريبا", "فقط", "أي", "ما", "لا", "قد", "وقد",
 }
+_BASE_FORMS = {*NUMBER_WORDS, *_VAGUE, "أحد", "إحدى", "احد", "اثنا", "اثني", "اثنتا", "اثنتي"}
+_ALL_FORMS = frozenset(_BASE_FORMS | {p + w for w in _BASE_FORMS for p in "وبلفك"})
 _NUM_RE = re.compile(
     r"(?<![A-Za-z0-9_+/.,:])"
     r"(\d+ر\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}|\d+(?:[.,]\d+)?)"
@@ -94,6 +97,7 @@ _NUM_RE = re.compile(
 )
 _WORD_RE = re.compile(r"[\w\u0621-\u064a]+")
 _PROCLITIC = ("و", "ب", "ل", "ف", "ك")
+_VERBISH = re.compile(r"^(?:جرى|جرت|تم|تمت|كان|كانت|بلغ|بلغت|وصل|وصلت|وصلوا|قتل|قتلوا|أصيب|أصيبوا|سقط|سقطوا|يتم|تضم|يضم|فقط)$|^\S{2,}وا$")
 _COUNT_OF = re.compile(r"(?:^|\s)(?:عدد|حصيلة)\s+([\u0621-\u064a]{3,})")
 _RANGE_GAP = re.compile(r"^\s*(?:-|–|و|إلى|الى|حتى)\s*$")
 _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
@@ -130,7 +134,7 @@ def _word_value(word: str) -> float | None:
 def _counted_after(words: list[str]) -> str | None:
     for word in words[:1]:
         bare = _bare(word)
-        if not bare or bare in _NOT_COUNTED or bare.isdigit() or len(bare) < 2:
+        if not bare or bare in _NOT_COUNTED or bare.isdigit() or len(bare) < 2 or _VERBISH.match(bare):
             return None
         return bare
     return None
@@ -143,7 +147,9 @@ def _approx_before(before: str) -> bool:
 
 def extract_numbers(text: str) -> list[NumberMention]:
     """Every quantity in ``text`` (display text: diacritics and digit scripts are handled here)."""
-    folded = strip_diacritics(text).translate(_DIGITS)
+    folded = strip_diacritics(text)
+    if _NON_ASCII_DIGIT.search(folded):
+        folded = folded.translate(_DIGITS)
     found: list[tuple[int, NumberMention]] = []
     taken: list[tuple[int, int]] = []
 
@@ -240,6 +246,8 @@ def _share_ranges(folded: str, found: list[tuple[int, NumberMention]]) -> None:
 def _number_words(folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, NumberMention]]:
     """Quantities written in words: "ثلاثة آلاف جندي", "ألفي شخص", "خمسة وعشرين", "مئات المدنيين"."""
     out: list[tuple[int, NumberMention]] = []
+    if _ALL_FORMS.isdisjoint(folded.split()) and _ALL_FORMS.isdisjoint(_WORD_RE.findall(folded)):
+        return out
     words = list(_WORD_RE.finditer(folded))
     i = 0
     while i < len(words):

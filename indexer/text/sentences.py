@@ -20,8 +20,8 @@ from dataclasses import dataclass
 _ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3"
 # a terminator run, then an optional closing quote/bracket, then an optional comma join
 _END = re.compile(r"""([.!?؟…۔]+)(["»”'’)]*)(\s*[,،](?=\s|$))?""")
-_OPEN_CLOSE = {"«": "»", "“": "”", "(": ")"}
 _MAX_QUOTED = 900  # an unbalanced or very long quote must not glue a whole paragraph
+_QUOTE = re.compile(r'«[^«»]{0,%d}»|“[^“”]{0,%d}”|"[^"]{0,%d}"' % (_MAX_QUOTED, _MAX_QUOTED, _MAX_QUOTED))
 _LATIN_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "no", "inc", "ltd", "co", "jr", "sr", "vs", "etc", "e.g", "i.e"}
 _ARABIC_ABBREV = {"ص.ب", "ق.م", "ش.م.ع", "ج.م.ع", "أ.د", "م.م", "ت"}
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
@@ -38,25 +38,9 @@ class Sentence:
 
 def _quote_spans(para: str) -> list[tuple[int, int]]:
     """Character spans of quotations that close within the paragraph (and are not too long)."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    n = len(para)
-    while i < n:
-        ch = para[i]
-        if ch in ("«", "“"):
-            close = para.find(_OPEN_CLOSE[ch], i + 1)
-            if close != -1 and close - i <= _MAX_QUOTED:
-                spans.append((i, close))
-                i = close + 1
-                continue
-        elif ch == '"':
-            close = para.find('"', i + 1)
-            if close != -1 and close - i <= _MAX_QUOTED:
-                spans.append((i, close))
-                i = close + 1
-                continue
-        i += 1
-    return spans
+    if '"' not in para and "«" not in para and "“" not in para:
+        return []
+    return [(m.start(), m.end() - 1) for m in _QUOTE.finditer(para)]
 
 
 def _is_abbreviation(before: str, dots: str) -> bool:

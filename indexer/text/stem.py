@@ -31,11 +31,12 @@ StemmerName = Literal["light", "snowball"]
 DEFAULT_STEMMER: StemmerName = "light"
 
 _ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
-_PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ي")
+_PRONOUNS = ("هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه")
 _ENDINGS = ("ات", "ون", "ين", "ان", "يه", "ه")
-_PROCLITICS = ("وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ك", "ل")
+_PROCLITICS = ("و", "ف", "ب", "ك", "ل")
 _MIN_STEM = 2
 _MIN_AFTER_PROCLITIC = 3
+MIN_PROCLITIC_CORE = 3
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,56 @@ def _strip_suffix(word: str, suffixes: tuple[str, ...]) -> str | None:
     return None
 
 
+def _core(word: str, excluded: frozenset[str]) -> tuple[str, bool]:
+    """Suffixes removed: one pronoun (and the ت it exposed), one plural/dual/feminine ending, a
+    nisba ي. The flag says the result is an excluded word (kept whole)."""
+    if word in excluded:
+        return word, True
+    fem_t = False
+    stripped = _strip_suffix(word, _PRONOUNS)
+    pronoun = word[len(stripped):] if stripped is not None else ""
+    if stripped is not None:
+        if stripped in excluded:
+            return stripped, True
+        word = stripped
+        fem_t = word.endswith("ت") and not word.endswith("ات") and len(word) >= 3
+        if fem_t:
+            word = word[:-1]  # ta marbuta written ت before the pronoun: قادتهم -> قاد
+    # after ه (mostly a ta marbuta) only the feminine plural ات: مدينه is not مد + ين + ه
+    endings = ("ات",) if pronoun == "ه" else _ENDINGS
+    stripped = None if fem_t else _strip_suffix(word, endings)
+    if stripped is not None:
+        if stripped in excluded:
+            return stripped, True
+        if word.endswith(("ين", "ان")) and stripped.endswith("ت") and len(stripped) >= 3:
+            stripped = stripped[:-1]  # feminine dual: معلمتين -> معلم
+        word = stripped
+    if word.endswith("ي") and len(word) > 3:  # nisba: روسي / روسيه / روسيين -> روس
+        word = word[:-1]
+        if word in excluded:
+            return word, True
+    return word, False
+
+
+def _without_article(
+    word: str, excluded: frozenset[str], proclitics: tuple[str, ...] = _PROCLITICS
+) -> str:
+    """A proclitic is removed only when what remains has a core of ``MIN_PROCLITIC_CORE``+ letters
+    after its own suffixes are removed, so ``وذات`` meets ``ذات`` and ``بيتها`` meets ``بيت``;
+    a conjunction (و ف) may be followed by one preposition (ب ك ل): ``وبالمرتزقة``."""
+    core, hit = _core(word, excluded)
+    if hit:
+        return core
+    for proclitic in proclitics:
+        rest = word[len(proclitic):]
+        if word.startswith(proclitic) and len(rest) >= _MIN_AFTER_PROCLITIC:
+            rest_core, rest_hit = _core(rest, excluded)
+            if rest_hit or len(rest_core) >= MIN_PROCLITIC_CORE:
+                then = ("ب", "ك", "ل") if proclitic in ("و", "ف") else ()
+                return _without_article(rest, excluded, then)
+    return core
+
+
 @lru_cache(maxsize=300_000)
 def light_stem(word: str) -> str:
     """Stem one normalized word with the light (clitic + inflection) stemmer."""
@@ -66,38 +117,9 @@ def light_stem(word: str) -> str:
         if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
             word = word[len(article):]
             break
-    if word in excluded:
-        return word
-    for proclitic in _PROCLITICS:  # بسورية -> سورية (excluded) before any suffix is touched
-        if word.startswith(proclitic) and word[len(proclitic):] in excluded:
-            return word[len(proclitic):]
-    fem_t = False
-    stripped = _strip_suffix(word, _PRONOUNS)
-    if stripped is not None:
-        if stripped in excluded:
-            return stripped
-        word = stripped
-        if word.endswith("ت") and not word.endswith("ات") and len(word) > 3:
-            word = word[:-1]  # ta marbuta written ت before the pronoun: قادتهم -> قاد
-            fem_t = True
-    if not fem_t:
-        stripped = _strip_suffix(word, _ENDINGS)
-        if stripped is not None:
-            if stripped in excluded:
-                return stripped
-            if word.endswith(("ين", "ان")) and stripped.endswith("ت") and len(stripped) > 3:
-                stripped = stripped[:-1]  # feminine dual: معلمتين -> معلم
-            word = stripped
-    if word in excluded:
-        return word
-    if word.endswith("ي") and len(word) > 3:  # nisba: روسي / روسيه / روسيين -> روس
-        word = word[:-1]
-        if word in excluded:
-            return word
-    for proclitic in _PROCLITICS:
-        if word.startswith(proclitic) and len(word) - len(proclitic) >= _MIN_AFTER_PROCLITIC:
-            return word[len(proclitic):]
-    return word
+    if word.startswith("ال") and len(word) >= 5 and word not in excluded:
+        word = word[2:]  # الالتزام -> التزام -> تزام, like التزام
+    return _without_article(word, excluded)
 
 
 @lru_cache(maxsize=1)

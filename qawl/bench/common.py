@@ -187,7 +187,8 @@ def meili_server() -> Iterator[MeiliHandle]:
             os.environ["MEILI_URL"].rstrip("/"), os.environ.get("MEILI_MASTER_KEY", ""), None, None
         )
         return
-    managed = ManagedMeilisearch()
+    # hex key: a token_urlsafe key can start with "-", which Meilisearch's CLI takes for a flag
+    managed = ManagedMeilisearch(master_key=secrets.token_hex(24))
     with managed:
         yield MeiliHandle(managed.url, managed.master_key, managed.pid, managed.data_dir)
 

@@ -20,7 +20,6 @@ import orjson
 import typer
 
 from indexer.meili.client import MeiliClient
-from indexer.meili.filters import any_of
 from indexer.readers import ReadError
 from qawl.bench.common import (
     CLAIM_RETRIEVAL,
@@ -85,11 +84,9 @@ async def import_claims(meili: MeiliHandle, prefix: str, path: Path) -> int:
         report = await index_claims(client, names, claims)
         if report.failed_tasks:
             raise BenchError(f"verified-claims import failed: {report.failed_tasks[0]}")
-        res = await client.search(
-            names.claims,
-            {"q": "", "filter": any_of("kind", ["verified"]), "hitsPerPage": 1, "page": 1},
-        )
-    found = int(res.get("totalHits", 0))
+        # facet counts are exact (totalHits stops at the index's maxTotalHits)
+        res = await client.search(names.claims, {"q": "", "limit": 0, "facets": ["kind"]})
+    found = int((res.get("facetDistribution") or {}).get("kind", {}).get("verified", 0))
     if found != len(claims):
         raise BenchError(
             f"verified-claims import indexed {found} of {len(claims)} claims with kind verified"

@@ -34,7 +34,9 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def sign(secret: str, body: bytes, msg_id: str | None = None, when: datetime | None = None) -> dict[str, str]:
+def sign(
+    secret: str, body: bytes, msg_id: str | None = None, when: datetime | None = None
+) -> dict[str, str]:
     when = when or datetime.now(UTC)
     msg_id = msg_id or f"msg_{secrets.token_hex(8)}"
     return {
@@ -64,13 +66,19 @@ class ApiProcess:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QAWL_", "MEILI_"))}
-        env.update({
-            "MEILI_URL": self.meili_url, "MEILI_MASTER_KEY": self.meili_key,
-            "QAWL_ENV": "development", "QAWL_INDEX_PREFIX": self.prefix,
-            "QAWL_DATA_DIR": str(self.data_dir), "QAWL_WEBHOOK_SECRETS": self.secret,
-            "QAWL_ANON_RATE_LIMIT": "10000000", "QAWL_RATE_LIMIT": "10000000",
-            "QAWL_LOG_LEVEL": "WARNING",
-        })
+        env.update(
+            {
+                "MEILI_URL": self.meili_url,
+                "MEILI_MASTER_KEY": self.meili_key,
+                "QAWL_ENV": "development",
+                "QAWL_INDEX_PREFIX": self.prefix,
+                "QAWL_DATA_DIR": str(self.data_dir),
+                "QAWL_WEBHOOK_SECRETS": self.secret,
+                "QAWL_ANON_RATE_LIMIT": "10000000",
+                "QAWL_RATE_LIMIT": "10000000",
+                "QAWL_LOG_LEVEL": "WARNING",
+            }
+        )
         env.update(self.extra_env)
         return env
 
@@ -79,7 +87,11 @@ class ApiProcess:
         log = (self.data_dir / "api.log").open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "qawl", "serve", "--port", str(self.port)],
-            env=self.env(), cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=self.env(),
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -137,7 +149,9 @@ def corpus_articles(n: int, skip: int = 0) -> list[Article]:
 def edited(article: Article, n: int, when: datetime) -> Article:
     """Version ``n`` of an article: one sentence with a number added, ``updated_at`` = ``when``."""
     body = article.body + f"\nوقال المتحدث إن عدد المستفيدين بلغ {1000 + n} شخص في النسخة {n}."
-    return article.model_copy(update={"body": body, "updated_at": when, "title": f"{article.title} ({n})"})
+    return article.model_copy(
+        update={"body": body, "updated_at": when, "title": f"{article.title} ({n})"}
+    )
 
 
 def expected_claim_ids(article: Article) -> set[str]:
@@ -148,8 +162,9 @@ def event_body(kind: str, article: Article | None, article_id: str, when: dateti
     data: dict[str, Any] = article.model_dump(mode="json") if article else {"id": article_id}
     if article is None:
         data["updated_at"] = when.isoformat()
-    return json.dumps({"type": kind, "timestamp": when.isoformat(), "data": data},
-                      ensure_ascii=False).encode()
+    return json.dumps(
+        {"type": kind, "timestamp": when.isoformat(), "data": data}, ensure_ascii=False
+    ).encode()
 
 
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""(a) events while Meilisearch stops twice, (b) the API SIGKILLed mid-drain: nothing lost or doubled.
+"""(a) events while Meilisearch stops twice, (b) the API SIGKILLed mid-drain: nothing lost/doubled.
 
 Both drive real processes: Meilisearch and ``python -m qawl serve`` (with its in-process worker)
 as subprocesses. The simulated CMS keeps the truth: per article, the event with the highest
@@ -38,7 +38,7 @@ from tests.faults.helpers import (
 pytestmark = pytest.mark.slow
 
 # the issue asks for 1,000 (QAWL_FAULT_EVENTS=1000); the default keeps the suite fast on 2 cores
-EVENTS = int(os.environ.get("QAWL_FAULT_EVENTS", "400"))
+EVENTS = int(os.environ.get("QAWL_FAULT_EVENTS", "300"))
 
 
 @dataclass
@@ -48,7 +48,9 @@ class Event:
     article_id: str
 
 
-def scenario(articles: list[Article], rng: random.Random) -> tuple[list[Event], dict[str, Article | None]]:
+def scenario(
+    articles: list[Article], rng: random.Random
+) -> tuple[list[Event], dict[str, Article | None]]:
     """Publishes, edits, deletes, duplicate deliveries and stale edits, shuffled together."""
     events: list[Event] = []
     final: dict[str, Article | None] = {}
@@ -56,20 +58,42 @@ def scenario(articles: list[Article], rng: random.Random) -> tuple[list[Event], 
         versions = [article.model_copy(update={"updated_at": BASE_TIME})]
         for n in range(1, rng.choice([1, 2, 2, 3])):
             versions.append(edited(article, n, BASE_TIME + hours(n)))
-        mine = [Event(f"msg_{secrets.token_hex(8)}", event_body(
-            "article.published" if n == 0 else "article.updated", v, article.id, v.updated_at or BASE_TIME),
-            article.id) for n, v in enumerate(versions)]
+        mine = [
+            Event(
+                f"msg_{secrets.token_hex(8)}",
+                event_body(
+                    "article.published" if n == 0 else "article.updated",
+                    v,
+                    article.id,
+                    v.updated_at or BASE_TIME,
+                ),
+                article.id,
+            )
+            for n, v in enumerate(versions)
+        ]
         final[article.id] = versions[-1]
         if rng.random() < 0.25:
             when = BASE_TIME + hours(len(versions))
-            mine.append(Event(f"msg_{secrets.token_hex(8)}",
-                              event_body("article.deleted", None, article.id, when), article.id))
+            mine.append(
+                Event(
+                    f"msg_{secrets.token_hex(8)}",
+                    event_body("article.deleted", None, article.id, when),
+                    article.id,
+                )
+            )
             final[article.id] = None
         if len(versions) > 1 and rng.random() < 0.3:  # a late, stale edit (new delivery id)
             stale = versions[0]
-            mine.append(Event(f"msg_{secrets.token_hex(8)}", event_body(
-                "article.updated", stale, article.id, BASE_TIME), article.id))
-        mine += [Event(e.webhook_id, e.body, e.article_id) for e in mine if rng.random() < 0.12]  # redeliveries
+            mine.append(
+                Event(
+                    f"msg_{secrets.token_hex(8)}",
+                    event_body("article.updated", stale, article.id, BASE_TIME),
+                    article.id,
+                )
+            )
+        mine += [
+            Event(e.webhook_id, e.body, e.article_id) for e in mine if rng.random() < 0.12
+        ]  # redeliveries
         events.extend(mine)
     rng.shuffle(events)
     return events, final
@@ -83,7 +107,11 @@ def post(http: httpx.Client, secret: str, event: Event, attempts: int = 60) -> s
     """Deliver like a CMS does: retry (same webhook-id) until a 2xx."""
     for _ in range(attempts):
         try:
-            resp = http.post("/v1/webhooks/articles", content=event.body, headers=sign(secret, event.body, event.webhook_id))
+            resp = http.post(
+                "/v1/webhooks/articles",
+                content=event.body,
+                headers=sign(secret, event.body, event.webhook_id),
+            )
         except httpx.TransportError:
             time.sleep(0.2)  # the API is down (killed on purpose): a CMS retries later
             continue
@@ -97,27 +125,39 @@ def wait_drained(api: ApiProcess, timeout: float = 180) -> None:
     try:
         deadline = time.monotonic() + timeout
         while queue.pending():
-            assert time.monotonic() < deadline, f"queue not drained: {queue.counts()}\n{api.log_tail()}"
+            assert time.monotonic() < deadline, (
+                f"queue not drained: {queue.counts()}\n{api.log_tail()}"
+            )
             time.sleep(0.1)  # polling the job queue (job status), not a blind wait
     finally:
         queue.close()
 
 
-async def index_state(meili_url: str, key: str, prefix: str) -> tuple[dict[str, dict], dict[str, list[str]]]:
+async def index_state(
+    meili_url: str, key: str, prefix: str
+) -> tuple[dict[str, dict], dict[str, list[str]]]:
     async with MeiliClient(meili_url, key) as client:
-        arts = await client.fetch_documents(f"{prefix}articles", limit=100_000, fields=["id", "title", "body"])
-        claims = await client.fetch_documents(f"{prefix}claims", limit=100_000, fields=["id", "article_id"])
+        arts = await client.fetch_documents(
+            f"{prefix}articles", limit=100_000, fields=["id", "title", "body"]
+        )
+        claims = await client.fetch_documents(
+            f"{prefix}claims", limit=100_000, fields=["id", "article_id"]
+        )
     by_article: dict[str, list[str]] = defaultdict(list)
     for c in claims["results"]:
         by_article[c["article_id"]].append(c["id"])
     return {a["id"]: a for a in arts["results"]}, by_article
 
 
-def assert_index_matches(meili: ManagedMeilisearch, prefix: str, final: dict[str, Article | None]) -> None:
+def assert_index_matches(
+    meili: ManagedMeilisearch, prefix: str, final: dict[str, Article | None]
+) -> None:
     articles, claims = asyncio.run(index_state(meili.url, meili.master_key, prefix))
     live = {aid: a for aid, a in final.items() if a is not None}
     assert set(articles) == set(live), (
-        f"missing {sorted(set(live) - set(articles))[:5]}, extra {sorted(set(articles) - set(live))[:5]}")
+        f"missing {sorted(set(live) - set(articles))[:5]}, "
+        f"extra {sorted(set(articles) - set(live))[:5]}"
+    )
     for aid, article in live.items():
         assert articles[aid]["title"] == article.title, aid
         want = expected_claim_ids(article)
@@ -137,7 +177,9 @@ def check_jobs(api: ApiProcess, job_ids: list[str]) -> Counter[str]:
     return statuses
 
 
-def test_events_survive_meilisearch_stopping_twice(own_meili: ManagedMeilisearch, tmp_path: Path) -> None:
+def test_events_survive_meilisearch_stopping_twice(
+    own_meili: ManagedMeilisearch, tmp_path: Path
+) -> None:
     rng = random.Random(7)
     events, final = scenario(articles_for(EVENTS, rng), rng)
     secret = new_secret()
@@ -167,13 +209,21 @@ def test_events_survive_meilisearch_stopping_twice(own_meili: ManagedMeilisearch
         api.stop()
 
 
-def test_api_sigkilled_mid_drain_loses_nothing(own_meili: ManagedMeilisearch, tmp_path: Path) -> None:
+def test_api_sigkilled_mid_drain_loses_nothing(
+    own_meili: ManagedMeilisearch, tmp_path: Path
+) -> None:
     rng = random.Random(11)
-    events, final = scenario(corpus_articles(max(8, EVENTS // 10)), rng)
+    events, final = scenario(corpus_articles(max(8, EVENTS // 12)), rng)
     secret = new_secret()
     prefix = f"fb{secrets.token_hex(4)}_"
-    api = ApiProcess(own_meili.url, own_meili.master_key, prefix, tmp_path, secret,
-                     extra_env={"QAWL_WORKER_BATCH": "8"}).start()
+    api = ApiProcess(
+        own_meili.url,
+        own_meili.master_key,
+        prefix,
+        tmp_path,
+        secret,
+        extra_env={"QAWL_WORKER_BATCH": "4"},
+    ).start()
     try:
         with httpx.Client(base_url=api.url, timeout=30) as http, ThreadPoolExecutor(8) as pool:
             job_ids = list(pool.map(lambda e: post(http, secret, e), events))

@@ -25,7 +25,9 @@ OLD_SECRET = new_secret()
 @pytest.fixture(scope="module")
 def api(meili: Meili, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiProcess]:
     prefix = f"fc{secrets.token_hex(4)}_"
-    proc = ApiProcess(meili.url, meili.key, prefix, tmp_path_factory.mktemp("api"), f"{SECRET},{OLD_SECRET}")
+    proc = ApiProcess(
+        meili.url, meili.key, prefix, tmp_path_factory.mktemp("api"), f"{SECRET},{OLD_SECRET}"
+    )
     proc.start()
     try:
         yield proc
@@ -34,11 +36,17 @@ def api(meili: Meili, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiP
 
 
 def event(data: dict) -> bytes:  # type: ignore[type-arg]
-    return json.dumps({"type": "article.published", "timestamp": datetime.now(UTC).isoformat(), "data": data},
-                      ensure_ascii=False).encode()
+    return json.dumps(
+        {"type": "article.published", "timestamp": datetime.now(UTC).isoformat(), "data": data},
+        ensure_ascii=False,
+    ).encode()
 
 
-GOOD = {"id": "good-1", "title": "عنوان", "body": "قال وزير المالية إن العجز بلغ خمسة مليارات ريال هذا العام."}
+GOOD = {
+    "id": "good-1",
+    "title": "عنوان",
+    "body": "قال وزير المالية إن العجز بلغ خمسة مليارات ريال هذا العام.",
+}
 
 
 def stored_jobs(api: ApiProcess) -> int:
@@ -56,6 +64,7 @@ def articles_count(meili: Meili, api: ApiProcess) -> int:
                 return 0
             res = await client.fetch_documents(f"{api.prefix}articles", limit=1)
             return int(res["total"])
+
     return asyncio.run(count())
 
 
@@ -75,16 +84,36 @@ def bad_requests() -> list[tuple[str, bytes, dict[str, str], int, str]]:
         ("future timestamp", body, sign(SECRET, body, when=future), 401, "timestamp"),
         ("malformed JSON", not_json, sign(SECRET, not_json), 400, "not valid JSON"),
         ("body over 2 MB", big, sign(SECRET, big), 413, "2 MB"),
-        ("wrong content type", body, {**sign(SECRET, body), "content-type": "text/plain"}, 415, "application/json"),
+        (
+            "wrong content type",
+            body,
+            {**sign(SECRET, body), "content-type": "text/plain"},
+            415,
+            "application/json",
+        ),
     ]
     for name, data, status, words in [
         ("empty article", {**GOOD, "body": "   "}, 422, "empty"),
-        ("non-Arabic article", {**GOOD, "body": "The minister said the deficit reached five billion riyals."}, 422, "not Arabic"),
-        ("HTML-only article", {**GOOD, "body": "<div><p><img src='x.png'></p><br></div>"}, 422, "HTML"),
+        (
+            "non-Arabic article",
+            {**GOOD, "body": "The minister said the deficit reached five billion riyals."},
+            422,
+            "not Arabic",
+        ),
+        (
+            "HTML-only article",
+            {**GOOD, "body": "<div><p><img src='x.png'></p><br></div>"},
+            422,
+            "HTML",
+        ),
         ("unknown event", None, 422, "unknown event type"),
         ("bad article id", {**GOOD, "id": "../etc/passwd"}, 422, "id"),
     ]:
-        raw = (json.dumps({"type": "article.moved", "data": GOOD}).encode() if data is None else event(data))
+        raw = (
+            json.dumps({"type": "article.moved", "data": GOOD}).encode()
+            if data is None
+            else event(data)
+        )
         cases.append((name, raw, sign(SECRET, raw), status, words))
     return cases
 
@@ -93,7 +122,9 @@ CASES = [c[0] for c in bad_requests()]
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_bad_delivery_is_refused_and_nothing_stored(api: ApiProcess, meili: Meili, name: str) -> None:
+def test_bad_delivery_is_refused_and_nothing_stored(
+    api: ApiProcess, meili: Meili, name: str
+) -> None:
     # signed now, not at collection time (the timestamp window is 5 minutes)
     _, body, headers, status, words = next(c for c in bad_requests() if c[0] == name)
     before = stored_jobs(api)
@@ -119,7 +150,12 @@ def test_rotation_duplicates_and_job_status(api: ApiProcess) -> None:
     other = event({**GOOD, "id": "rot-2"})
     multi = sign(SECRET, other)
     multi["webhook-signature"] = "v1,AAAA " + multi["webhook-signature"]
-    assert httpx.post(f"{api.url}/v1/webhooks/articles", content=other, headers=multi, timeout=30).status_code == 202
+    assert (
+        httpx.post(
+            f"{api.url}/v1/webhooks/articles", content=other, headers=multi, timeout=30
+        ).status_code
+        == 202
+    )
     assert httpx.get(f"{api.url}/v1/jobs/nope", timeout=10).status_code == 404
     job = httpx.get(f"{api.url}/v1/jobs/{first.json()['job_id']}", timeout=10).json()
     assert job["id"] == first.json()["job_id"] and job["status"] in {"queued", "running", "done"}

@@ -38,13 +38,20 @@ def test_one_article_at_a_time_in_arrival_order(tmp_path: Path) -> None:
 
 def test_jobs_of_a_killed_worker_are_claimed_again(tmp_path: Path) -> None:
     code = (
-        "import sys; from indexer.queue import JobQueue; q = JobQueue(sys.argv[1], lease_seconds=3600);"
+        "import sys; from indexer.queue import JobQueue; "
+        "q = JobQueue(sys.argv[1], lease_seconds=3600);"
         "print(len(q.claim(5)))"
     )
     q = JobQueue.in_dir(tmp_path)
     ids = [q.enqueue("upsert", {}, article_id=f"a{i}", version=1)[0] for i in range(3)]
-    out = subprocess.run([sys.executable, "-c", code, str(q.path)], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[2], env=os.environ.copy())
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(q.path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env=os.environ.copy(),
+    )
     assert out.stdout.strip() == "3"
     assert q.counts() == {"running": 3}
     # the other process is gone: its long leases do not hold the jobs hostage

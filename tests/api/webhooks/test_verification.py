@@ -15,10 +15,15 @@ WHSEC = "whsec_" + base64.b64encode(b"k" * 32).decode()
 PLAIN = "a-plain-shared-secret-for-tests"
 
 
-def headers(secret: str, body: bytes, when: datetime | None = None, msg_id: str = "msg_1") -> dict[str, str]:
+def headers(
+    secret: str, body: bytes, when: datetime | None = None, msg_id: str = "msg_1"
+) -> dict[str, str]:
     when = when or datetime.now(UTC)
-    return {"webhook-id": msg_id, "webhook-timestamp": str(int(when.timestamp())),
-            "webhook-signature": Webhook(secret).sign(msg_id, when, body.decode())}
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(when.timestamp())),
+        "webhook-signature": Webhook(secret).sign(msg_id, when, body.decode()),
+    }
 
 
 def test_any_configured_secret_verifies() -> None:
@@ -33,19 +38,28 @@ def test_plain_secret_is_used_as_its_bytes() -> None:
 
     body = b"{}"
     now = int(time.time())
-    sig = base64.b64encode(hmac.new(PLAIN.encode(), f"m.{now}.".encode() + body, hashlib.sha256).digest()).decode()
-    hdrs = {"webhook-id": "m", "webhook-timestamp": str(now), "webhook-signature": f"v2,xx v1,{sig}"}
+    sig = base64.b64encode(
+        hmac.new(PLAIN.encode(), f"m.{now}.".encode() + body, hashlib.sha256).digest()
+    ).decode()
+    hdrs = {
+        "webhook-id": "m",
+        "webhook-timestamp": str(now),
+        "webhook-signature": f"v2,xx v1,{sig}",
+    }
     assert verify(hdrs, body, secret_keys([PLAIN])) == ("m", now)
 
 
-@pytest.mark.parametrize("change, words", [
-    (lambda h, b: ({**h, "webhook-signature": "v1,AAAA"}, b), "no valid signature"),
-    (lambda h, b: (h, b + b" "), "no valid signature"),
-    (lambda h, b: ({k: v for k, v in h.items() if k != "webhook-id"}, b), "webhook-id"),
-    (lambda h, b: ({**h, "webhook-timestamp": "soon"}, b), "integer"),
-    (lambda h, b: ({**h, "webhook-timestamp": str(int(time.time()) - 301)}, b), "window"),
-    (lambda h, b: ({**h, "webhook-timestamp": str(int(time.time()) + 301)}, b), "window"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda h, b: ({**h, "webhook-signature": "v1,AAAA"}, b), "no valid signature"),
+        (lambda h, b: (h, b + b" "), "no valid signature"),
+        (lambda h, b: ({k: v for k, v in h.items() if k != "webhook-id"}, b), "webhook-id"),
+        (lambda h, b: ({**h, "webhook-timestamp": "soon"}, b), "integer"),
+        (lambda h, b: ({**h, "webhook-timestamp": str(int(time.time()) - 301)}, b), "window"),
+        (lambda h, b: ({**h, "webhook-timestamp": str(int(time.time()) + 301)}, b), "window"),
+    ],
+)
 def test_refusals_say_why(change, words) -> None:  # type: ignore[no-untyped-def]
     body = b'{"x": 1}'
     hdrs, data = change(headers(WHSEC, body), body)

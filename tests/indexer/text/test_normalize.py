@@ -1,0 +1,42 @@
+"""The one normalizer: each folding rule of issue 3, written out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.text.normalize import normalize, tokens
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("مَدِينَةٌ", "مدينه"),  # harakat removed, ة -> ه
+        ("الـــحرب", "الحرب"),  # tatweel
+        ("أحمد إبراهيم آمنة ٱلله", "احمد ابراهيم امنه الله"),  # أ إ آ ٱ -> ا
+        ("مصطفى", "مصطفي"),  # ى -> ي
+        ("کتاب فارسی", "كتاب فارسي"),  # Persian ک ی -> ك ي
+        ("عام ٢٠٠٠ و۱۹۹۷", "عام 2000 و1997"),  # Arabic-Indic and Persian digits
+        ("قال: «نعم»، ولماذا؟", 'قال: "نعم", ولماذا?'),  # punctuation and quotes unified
+        ("“هنا” ‘و’ هناك؛", "\"هنا\" 'و' هناك;"),
+        ("ﻻ ﺑﺄﺱ", "لا باس"),  # presentation forms (NFKC), then hamza/alef folding
+        ("قرآنٰ", "قران"),  # superscript alef U+0670
+        ("  كلمتان\u200f  \n هنا ", "كلمتان هنا"),  # marks and spaces
+    ],
+)
+def test_normalize_rules(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_is_idempotent_on_real_text() -> None:
+    text = "وأفادت بأنَّ ١٤ مرتزقاً من الفصائل قُتلوا خلال السّاعات الماضية، في «ناغورنو كاراباخ»."
+    once = normalize(text)
+    assert normalize(once) == once
+    assert "14" in once and "ً" not in once and "«" not in once
+
+
+def test_tokens_drop_punctuation_and_keep_digits() -> None:
+    assert tokens("قُتل ٢٣١ شخصاً، «أمس»!") == ["قتل", "231", "شخصا", "امس"]
+
+
+def test_latin_and_emoji_pass_through() -> None:
+    assert normalize("Putin 🚀 بوتين") == "Putin 🚀 بوتين"
