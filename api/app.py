@@ -10,12 +10,12 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import ORJSONResponse
 from starlette.middleware.cors import CORSMiddleware
-from strawberry.fastapi import GraphQLRouter
 
 from api import webhooks
 from api.auth import AuthMiddleware
 from api.errors import QawlError, translate
 from api.graphql.context import Context
+from api.graphql.router import QawlGraphQLRouter
 from api.graphql.schema import build_schema
 from api.logging import configure_logging
 from api.metrics import RequestMiddleware
@@ -100,7 +100,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def get_context(request: Request) -> Context:
         return Context(request.app.state.search, getattr(request.state, "request_id", "-"))
 
-    graphql = GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql" if settings.graphiql_enabled else None)
+    graphql = QawlGraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql" if settings.graphiql_enabled else None)
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health.router)
     app.include_router(claims.router)

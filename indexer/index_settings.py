@@ -83,6 +83,11 @@ def load_synonyms() -> dict[str, list[str]]:
 
 SYNONYMS = load_synonyms()
 
+# Arabic words are short once the tokenizer has split ال off (الإنسان -> انسان): one typo from 4
+# letters (Meilisearch default 5) took the typo class of `qawl eval keyword` from 0.87 to 0.96
+# on 300 SaudiNewsNet sentences with no loss in any other class.
+ARABIC_TYPOS = TypoTolerance(min_word_size_for_typos=MinWordSizeForTypos(one_typo=4, two_typos=9))
+
 CLAIM_SEARCHABLE = ["text", "text_stem", "claimant", "people", "organizations", "places", "title"]
 
 CLAIMS = IndexSettings(
@@ -96,6 +101,7 @@ CLAIMS = IndexSettings(
     localized_attributes=[LocalizedAttributes(attribute_patterns=CLAIM_SEARCHABLE, locales=["ara"])],
     stop_words=ARABIC_STOP_WORDS,
     synonyms=SYNONYMS,
+    typo_tolerance=ARABIC_TYPOS,
     pagination=Pagination(max_total_hits=1000),
 )
 
@@ -108,4 +114,5 @@ ARTICLES = IndexSettings(
     localized_attributes=[LocalizedAttributes(attribute_patterns=ARTICLE_SEARCHABLE, locales=["ara"])],
     stop_words=ARABIC_STOP_WORDS,
     synonyms=SYNONYMS,
+    typo_tolerance=ARABIC_TYPOS,
 )

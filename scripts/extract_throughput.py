@@ -1,6 +1,8 @@
-"""Extraction throughput on SaudiNewsNet, one core: prints JSON {articles, sentences, claims, seconds, sentences_per_s}.
+"""Extraction throughput on SaudiNewsNet, one core: prints JSON {articles, sentences, claims,
+cpu_seconds, wall_seconds, sentences_per_s (per CPU-second), wall_sentences_per_s}.
 
-    python scripts/extract_throughput.py [--corpus ../shared/data/saudinewsnet.jsonl.gz] [--articles 1000]
+    python scripts/extract_throughput.py [--corpus ../shared/data/saudinewsnet.jsonl.gz] \
+        [--articles 1000]
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "data" / "saudinewsnet.jsonl.gz")
+    ap.add_argument(
+        "--corpus", type=Path, default=REPO.parent / "shared" / "data" / "saudinewsnet.jsonl.gz"
+    )
     ap.add_argument("--articles", type=int, default=1000)
     args = ap.parse_args()
     articles = []
@@ -40,10 +44,19 @@ def main() -> None:
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     # sentences_per_s: per CPU-second of this (single-threaded) process, i.e. one core even on a
     # busy machine; wall_sentences_per_s is the wall-clock rate of this run
-    print(json.dumps({"articles": len(articles), "sentences": sentences, "claims": claims,
-                      "cpu_seconds": round(cpu, 2), "wall_seconds": round(seconds, 2),
-                      "sentences_per_s": round(sentences / cpu, 1),
-                      "wall_sentences_per_s": round(sentences / seconds, 1)}))
+    print(
+        json.dumps(
+            {
+                "articles": len(articles),
+                "sentences": sentences,
+                "claims": claims,
+                "cpu_seconds": round(cpu, 2),
+                "wall_seconds": round(seconds, 2),
+                "sentences_per_s": round(sentences / cpu, 1),
+                "wall_sentences_per_s": round(sentences / seconds, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Train the check-worthiness model -> indexer/data/checkworthiness.json (reproducible, CPU, ~1 min).
+"""Train the check-worthiness model -> indexer/data/checkworthiness.json (reproducible, CPU,
+~1 min).
 
 Data: the TRAIN splits of ../shared/data/claim-detection/ (CT22 1B claim, CT21 1A claim, ThatiAR
 OBJ=1/SUBJ=0). Sentences that also appear in any dev split are dropped. Features are
@@ -32,8 +33,12 @@ TRAIN = [  # file, text column, label column, positive value
     ("CT21_arabic_1A_train.tsv", "tweet_text", "claim", "1"),
     ("thatiar_train_ar.tsv", "sentence", "label", "OBJ"),
 ]
-DEV = [("CT22_arabic_1B_claim_dev.tsv", "tweet_text"), ("CT21_arabic_1A_dev.tsv", "tweet_text"),
-       ("thatiar_dev_ar.tsv", "sentence"), ("CT22_arabic_1A_checkworthy_dev.tsv", "tweet_text")]
+DEV = [
+    ("CT22_arabic_1B_claim_dev.tsv", "tweet_text"),
+    ("CT21_arabic_1A_dev.tsv", "tweet_text"),
+    ("thatiar_dev_ar.tsv", "sentence"),
+    ("CT22_arabic_1A_checkworthy_dev.tsv", "tweet_text"),
+]
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -44,15 +49,19 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data" / "claim-detection")
+    ap.add_argument(
+        "--data", type=Path, default=REPO.parent / "shared" / "data" / "claim-detection"
+    )
     ap.add_argument("--out", type=Path, default=REPO / "indexer" / "data" / "checkworthiness.json")
     ap.add_argument("--C", type=float, default=2.0)
     ap.add_argument("--min-df", type=int, default=2)
+    ap.add_argument("--news-weight", type=float, default=3.0, help="weight of ThatiAR news sentences")
     args = ap.parse_args()
 
     dev_texts = {normalize(r[col]) for name, col in DEV for r in read_rows(args.data / name)}
     texts: list[str] = []
     labels: list[int] = []
+    weights_row: list[float] = []
     seen: set[str] = set()
     for name, tcol, lcol, pos in TRAIN:
         for row in read_rows(args.data / name):
@@ -63,6 +72,7 @@ def main() -> None:
             seen.add(key)
             texts.append(text)
             labels.append(int(label == pos))
+            weights_row.append(args.news_weight if name.startswith("thatiar") else 1.0)
     rng = random.Random(13)
     order = list(range(len(texts)))
     rng.shuffle(order)
@@ -74,7 +84,12 @@ def main() -> None:
     for i in fit_idx:
         for f in feats[i]:
             df[f] = df.get(f, 0) + 1
-    vocab = {f: j for j, f in enumerate(sorted(f for f, c in df.items() if c >= args.min_df or f.startswith("r:")))}
+    vocab = {
+        f: j
+        for j, f in enumerate(
+            sorted(f for f, c in df.items() if c >= args.min_df or f.startswith("r:"))
+        )
+    }
 
     def matrix(idx: list[int]) -> csr_matrix:
         rows, cols, vals = [], [], []
@@ -89,8 +104,9 @@ def main() -> None:
         return csr_matrix((vals, (rows, cols)), shape=(len(idx), len(vocab)))
 
     y = np.array(labels)
+    sw = np.array(weights_row)
     clf = LogisticRegression(C=args.C, max_iter=2000, class_weight="balanced")
-    clf.fit(matrix(fit_idx), y[fit_idx])
+    clf.fit(matrix(fit_idx), y[fit_idx], sample_weight=sw[fit_idx])
     probs = clf.predict_proba(matrix(tune_idx))[:, 1]
     best = (0.0, 0.5)
     for t in np.arange(0.2, 0.81, 0.02):
@@ -101,13 +117,35 @@ def main() -> None:
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         best = max(best, (f1, round(float(t), 2)))
     # refit on all training rows (same vocabulary), keep the tuned threshold
-    clf.fit(matrix(order), y[order])
-    weights = {f: round(float(clf.coef_[0][j]), 4) for f, j in vocab.items() if abs(clf.coef_[0][j]) >= 1e-3}
-    out = {"bias": round(float(clf.intercept_[0]), 5), "threshold": best[1], "weights": weights,
-           "trained_on": [t[0] for t in TRAIN], "rows": len(texts), "tune_f1": round(best[0], 4), "C": args.C}
-    args.out.write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(json.dumps({"rows": len(texts), "features": len(weights), "threshold": best[1],
-                      "tune_f1": round(best[0], 4), "bytes": args.out.stat().st_size}))
+    clf.fit(matrix(order), y[order], sample_weight=sw[order])
+    weights = {
+        f: round(float(clf.coef_[0][j]), 4)
+        for f, j in vocab.items()
+        if abs(clf.coef_[0][j]) >= 1e-3
+    }
+    out = {
+        "bias": round(float(clf.intercept_[0]), 5),
+        "threshold": best[1],
+        "weights": weights,
+        "trained_on": [t[0] for t in TRAIN],
+        "rows": len(texts),
+        "tune_f1": round(best[0], 4),
+        "C": args.C,
+    }
+    args.out.write_text(
+        json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+    print(
+        json.dumps(
+            {
+                "rows": len(texts),
+                "features": len(weights),
+                "threshold": best[1],
+                "tune_f1": round(best[0], 4),
+                "bytes": args.out.stat().st_size,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -218,14 +219,19 @@ class QawlSchema(strawberry.Schema):
 
 
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         ErrorCodes,
         OperationMetrics,
         # factories: a fresh extension per request; the parse/validation caches are module-level
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        # the depth/alias rules are built once: fresh rule classes per request would make every
+        # request miss the validation cache (its key includes the rules)
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.introspection_enabled:

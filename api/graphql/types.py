@@ -64,44 +64,50 @@ def _dt(value: str | None) -> datetime | None:
 
 @strawberry.type
 class Claim(Node):
+    """Scalar fields are plain attributes filled once from the hit (``__post_init__``): default
+    field resolution is much cheaper than one resolver call per field per claim."""
+
     doc: strawberry.Private[Doc]
+    id: strawberry.ID = strawberry.field(
+        default=strawberry.ID(""), description="Relay global id (use claimId for the plain id)."
+    )
+    claim_id: str = ""
+    text: str = ""
+    highlight: str = strawberry.field(
+        default="", description="The claim text, HTML-escaped, with <mark> around matched words."
+    )
+    claimant: str | None = None
+    claimant_type: str = "unattributed"
+    attribution_verb: str | None = None
+    is_quote: bool = False
+    numbers: list[Number] = strawberry.field(default_factory=list)
+    people: list[str] = strawberry.field(default_factory=list)
+    organizations: list[str] = strawberry.field(default_factory=list)
+    places: list[str] = strawberry.field(default_factory=list)
+    dates: list[str] = strawberry.field(default_factory=list)
+    checkworthiness: float = 0.0
+    kind: str = "extracted"
+    article_id: str | None = None
+    sentence_index: int = 0
+    published_at: datetime | None = None
+    source: str | None = None
+    url: str | None = None
+    cluster_id: str | None = None
+    rating: str | None = None
 
-    @strawberry.field(description="Relay global id (use claimId for the plain id).")
-    def id(self) -> strawberry.ID:  # type: ignore[override]
-        return strawberry.ID(to_global("Claim", self.doc["id"]))
-
-    @strawberry.field
-    def claim_id(self) -> str:
-        return str(self.doc["id"])
-
-    @strawberry.field
-    def text(self) -> str:
-        return str(self.doc["text"])
-
-    @strawberry.field(description="The claim text, HTML-escaped, with <mark> around matched words.")
-    def highlight(self) -> str:
-        formatted = (self.doc.get("_formatted") or {}).get("text")
-        return safe_highlight(formatted, self.doc["text"])
-
-    @strawberry.field
-    def claimant(self) -> str | None:
-        return self.doc.get("claimant")
-
-    @strawberry.field
-    def claimant_type(self) -> str:
-        return str(self.doc.get("claimant_type") or "unattributed")
-
-    @strawberry.field
-    def attribution_verb(self) -> str | None:
-        return self.doc.get("attribution_verb")
-
-    @strawberry.field
-    def is_quote(self) -> bool:
-        return bool(self.doc.get("is_quote"))
-
-    @strawberry.field
-    def numbers(self) -> list[Number]:
-        return [
+    def __post_init__(self) -> None:
+        d = self.doc
+        self.id = strawberry.ID(to_global("Claim", d["id"]))
+        self.claim_id = str(d["id"])
+        text = d.get("text")
+        self.text = "" if text is None else str(text)
+        formatted = (d.get("_formatted") or {}).get("text")
+        self.highlight = safe_highlight(formatted, self.text)
+        self.claimant = d.get("claimant")
+        self.claimant_type = str(d.get("claimant_type") or "unattributed")
+        self.attribution_verb = d.get("attribution_verb")
+        self.is_quote = bool(d.get("is_quote"))
+        self.numbers = [
             Number(
                 value=n["value"],
                 text=n["text"],
@@ -109,60 +115,21 @@ class Claim(Node):
                 approximate=bool(n.get("approximate")),
                 unit=n.get("unit"),
             )
-            for n in self.doc.get("numbers") or []
+            for n in d.get("numbers") or []
         ]
-
-    @strawberry.field
-    def people(self) -> list[str]:
-        return list(self.doc.get("people") or [])
-
-    @strawberry.field
-    def organizations(self) -> list[str]:
-        return list(self.doc.get("organizations") or [])
-
-    @strawberry.field
-    def places(self) -> list[str]:
-        return list(self.doc.get("places") or [])
-
-    @strawberry.field
-    def dates(self) -> list[str]:
-        return list(self.doc.get("dates") or [])
-
-    @strawberry.field
-    def checkworthiness(self) -> float:
-        return float(self.doc.get("checkworthiness") or 0.0)
-
-    @strawberry.field
-    def kind(self) -> str:
-        return str(self.doc.get("kind") or "extracted")
-
-    @strawberry.field
-    def article_id(self) -> str | None:
-        return self.doc.get("article_id")
-
-    @strawberry.field
-    def sentence_index(self) -> int:
-        return int(self.doc.get("sentence_index") or 0)
-
-    @strawberry.field
-    def published_at(self) -> datetime | None:
-        return _dt(self.doc.get("published_at"))
-
-    @strawberry.field
-    def source(self) -> str | None:
-        return self.doc.get("source")
-
-    @strawberry.field
-    def url(self) -> str | None:
-        return self.doc.get("url")
-
-    @strawberry.field
-    def cluster_id(self) -> str | None:
-        return self.doc.get("cluster_id")
-
-    @strawberry.field
-    def rating(self) -> str | None:
-        return self.doc.get("rating")
+        self.people = list(d.get("people") or [])
+        self.organizations = list(d.get("organizations") or [])
+        self.places = list(d.get("places") or [])
+        self.dates = list(d.get("dates") or [])
+        self.checkworthiness = float(d.get("checkworthiness") or 0.0)
+        self.kind = str(d.get("kind") or "extracted")
+        self.article_id = d.get("article_id")
+        self.sentence_index = int(d.get("sentence_index") or 0)
+        self.published_at = _dt(d.get("published_at"))
+        self.source = d.get("source")
+        self.url = d.get("url")
+        self.cluster_id = d.get("cluster_id")
+        self.rating = d.get("rating")
 
     @strawberry.field(
         description="Other claims of the same cluster (the same statement reported elsewhere)."

@@ -50,17 +50,26 @@ def _one_edit(a: str, b: str) -> bool:
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if len(a) > len(b):
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]
 
 
 def mark_matches(
-    text: str, terms: QueryTerms, stem: Callable[[str], str], pre: str = "<mark>", post: str = "</mark>"
+    text: str,
+    terms: QueryTerms,
+    stem: Callable[[str], str],
+    pre: str = "<mark>",
+    post: str = "</mark>",
 ) -> str:
     """``text`` with ``pre``/``post`` around each word the query matched (text otherwise unchanged).
 
@@ -76,7 +85,7 @@ def mark_matches(
     for m in _WORD.finditer(text):
         word = normalize(m.group())
         if word and terms.matches(word, stem):
-            out.append(text[pos:m.start()])
+            out.append(text[pos : m.start()])
             out.append(pre + m.group() + post)
             pos = m.end()
     out.append(text[pos:])
@@ -90,11 +99,17 @@ def crop_marked(marked: str, length: int, pre: str = "<mark>", marker: str = "â€
         return marked
     first = next((i for i, w in enumerate(words) if pre and pre in w), 0)
     start = max(0, min(first - length // 2, len(words) - length))
-    window = words[start:start + length]
-    return (marker + " " if start > 0 else "") + " ".join(window) + (" " + marker if start + length < len(words) else "")
+    window = words[start : start + length]
+    return (
+        (marker + " " if start > 0 else "")
+        + " ".join(window)
+        + (" " + marker if start + length < len(words) else "")
+    )
 
 
-def terms_for(words: Iterable[str], stems: Iterable[str], last: str, typo_min_len: int) -> QueryTerms:
+def terms_for(
+    words: Iterable[str], stems: Iterable[str], last: str, typo_min_len: int
+) -> QueryTerms:
     return QueryTerms(frozenset(words), frozenset(stems), last, typo_min_len)
 
 
@@ -105,5 +120,7 @@ def safe_highlight(formatted: str | None, fallback: str) -> str:
     out = [html.escape(parts[0], quote=False)]
     for part in parts[1:]:
         marked, _, rest = part.partition("</mark>")
-        out.append("<mark>" + html.escape(marked, quote=False) + "</mark>" + html.escape(rest, quote=False))
+        out.append(
+            "<mark>" + html.escape(marked, quote=False) + "</mark>" + html.escape(rest, quote=False)
+        )
     return "".join(out)

@@ -28,8 +28,8 @@ from typing import Any, Literal
 from api.search.highlight import QueryTerms, crop_marked, mark_matches
 from indexer.index_settings import ARTICLE_SEARCHABLE, CLAIM_SEARCHABLE, CLAIMS
 from indexer.meili.client import MeiliClient
-from indexer.text.normalize import normalize
 from indexer.text import stem as stem_module
+from indexer.text.normalize import normalize
 from indexer.text.stem import STEMMERS, StemmerName
 
 MAX_QUERY_CHARS = 1000
@@ -38,8 +38,52 @@ MatchingStrategy = Literal["last", "all", "frequency"]
 
 # dropped first when a query has more than MAX_WORDS words (normalized forms)
 FUNCTION_WORDS = frozenset(
-    "في من على الي عن ان او ثم مع ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو هي هم كان كانت "
-    "بين حتي منذ بعد قبل عند كل اي غير الا اذا لكن بل و ف ب ل ك".split()
+    [
+        "في",
+        "من",
+        "على",
+        "الي",
+        "عن",
+        "ان",
+        "او",
+        "ثم",
+        "مع",
+        "ما",
+        "لا",
+        "لم",
+        "لن",
+        "قد",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "التي",
+        "الذي",
+        "الذين",
+        "هو",
+        "هي",
+        "هم",
+        "كان",
+        "كانت",
+        "بين",
+        "حتي",
+        "منذ",
+        "بعد",
+        "قبل",
+        "عند",
+        "كل",
+        "اي",
+        "غير",
+        "الا",
+        "اذا",
+        "لكن",
+        "بل",
+        "و",
+        "ف",
+        "ب",
+        "ل",
+        "ك",
+    ]
 )
 _STOP_FRAGMENTS = frozenset({"ال"})
 _TOKEN = re.compile(r"\w+")
@@ -106,14 +150,21 @@ def keyword_params(query: str | None) -> dict[str, Any]:
 
 
 def _split_attributes(index: str) -> tuple[list[str], list[str]]:
-    """Surface and stemmed searchable attributes of ``index`` (claims unless it is an articles index)."""
+    """Surface and stemmed searchable attributes of ``index`` (claims unless ``*articles``)."""
     searchable = ARTICLE_SEARCHABLE if index.endswith("articles") else CLAIM_SEARCHABLE
     surface = [a for a in searchable if not a.endswith("_stem")]
     stemmed = [a for a in searchable if a.endswith("_stem")]
     return surface, stemmed
 
 
-_FORMAT_KEYS = ("attributesToHighlight", "highlightPreTag", "highlightPostTag", "attributesToCrop", "cropLength", "cropMarker")
+_FORMAT_KEYS = (
+    "attributesToHighlight",
+    "highlightPreTag",
+    "highlightPostTag",
+    "attributesToCrop",
+    "cropLength",
+    "cropMarker",
+)
 _FEDERATION_KEYS = ("limit", "offset", "facets", "hitsPerPage", "page")
 
 
@@ -121,7 +172,9 @@ def _typo_min_len() -> int:
     return CLAIMS.typo_tolerance.min_word_size_for_typos.one_typo
 
 
-def _format_hits(hits: list[dict[str, Any]], fmt: dict[str, Any], prepared: PreparedQuery, strategy: Strategy) -> None:
+def _format_hits(
+    hits: list[dict[str, Any]], fmt: dict[str, Any], prepared: PreparedQuery, strategy: Strategy
+) -> None:
     highlight = list(fmt.get("attributesToHighlight") or [])
     crop = list(fmt.get("attributesToCrop") or [])
     if not highlight and not crop:
@@ -163,23 +216,40 @@ async def execute(
         body = {k: v for k, v in base.items() if k not in _FORMAT_KEYS}
         if query and query.strip():
             # only punctuation, emoji or a lone ال: nothing can match it
-            return {"hits": [], "estimatedTotalHits": 0, "facetDistribution": {},
-                    "limit": base.get("limit", 20), "offset": base.get("offset", 0)}
+            return {
+                "hits": [],
+                "estimatedTotalHits": 0,
+                "facetDistribution": {},
+                "limit": base.get("limit", 20),
+                "offset": base.get("offset", 0),
+            }
         result: dict[str, Any] = await client.search(index, {**body, "q": ""})
         return result
 
     fmt = {k: base[k] for k in _FORMAT_KEYS if k in base}
-    per_query = {k: v for k, v in base.items() if k not in _FORMAT_KEYS and k not in _FEDERATION_KEYS}
+    per_query = {
+        k: v for k, v in base.items() if k not in _FORMAT_KEYS and k not in _FEDERATION_KEYS
+    }
     surface_attrs, stem_attrs = _split_attributes(index)
     queries: list[dict[str, Any]] = [
-        {**per_query, "indexUid": index, "q": prepared.surface, "attributesToSearchOn": surface_attrs,
-         "matchingStrategy": strategy.surface_matching},
+        {
+            **per_query,
+            "indexUid": index,
+            "q": prepared.surface,
+            "attributesToSearchOn": surface_attrs,
+            "matchingStrategy": strategy.surface_matching,
+        },
     ]
     if stem_attrs and prepared.stems:
         queries.append(
-            {**per_query, "indexUid": index, "q": prepared.stems, "attributesToSearchOn": stem_attrs,
-             "matchingStrategy": strategy.stem_matching,
-             "federationOptions": {"weight": strategy.stem_weight}}
+            {
+                **per_query,
+                "indexUid": index,
+                "q": prepared.stems,
+                "attributesToSearchOn": stem_attrs,
+                "matchingStrategy": strategy.stem_matching,
+                "federationOptions": {"weight": strategy.stem_weight},
+            }
         )
     federation: dict[str, Any] = {"limit": base.get("limit", 20), "offset": base.get("offset", 0)}
     if base.get("facets"):

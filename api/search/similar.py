@@ -28,7 +28,7 @@ from api.errors import BadUserInput, meili_errors
 from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError
-from indexer.meili.filters import all_of, any_of
+from indexer.meili.filters import any_of
 from indexer.text.normalize import tokens
 from indexer.text.stem import stem
 
@@ -272,7 +272,9 @@ class SimilarClaims:
                 {**common, "q": " ".join(raw), "attributesToSearchOn": ["text", "title"]}
             )
         # split in ``self.parallel`` multi-search requests: Meilisearch runs requests on all cores
-        parts = [queries[i :: self.parallel] for i in range(self.parallel) if queries[i :: self.parallel]]
+        parts = [
+            queries[i :: self.parallel] for i in range(self.parallel) if queries[i :: self.parallel]
+        ]
         answers = await asyncio.gather(*(self.client.multi_search(part) for part in parts))
         seen: dict[str, Doc] = {}
         for res in answers:
@@ -323,8 +325,3 @@ class SimilarClaims:
             df.update(tf.keys())
             length += dl
         return Stats(df=dict(df), n=len(docs), avgdl=length / len(docs) or 1.0)
-
-
-def claim_filter(kind: list[str] | None) -> str | None:
-    """A ``kind IN [...]`` filter (helper for callers without a full ClaimFilter)."""
-    return all_of([any_of("kind", kind or [])])

@@ -15,9 +15,41 @@ from dataclasses import dataclass, field
 from indexer.models import ClaimantType
 
 _VERB_STEMS = (
-    "قال", "أكد", "أفاد", "كشف", "أعلن", "أوضح", "أشار", "لفت", "صرح", "أضاف", "تابع", "شدد", "ذكر",
-    "نقل", "أردف", "اعتبر", "رأى", "نفى", "حذر", "أبلغ", "زعم", "ادعى", "أعرب", "أقر", "اعترف",
-    "أورد", "روى", "توقع", "قدر", "أفصح", "بين", "نشر", "أوردت", "أكدت", "أضافت",
+    "قال",
+    "أكد",
+    "أفاد",
+    "كشف",
+    "أعلن",
+    "أوضح",
+    "أشار",
+    "لفت",
+    "صرح",
+    "أضاف",
+    "تابع",
+    "شدد",
+    "ذكر",
+    "نقل",
+    "أردف",
+    "اعتبر",
+    "رأى",
+    "نفى",
+    "حذر",
+    "أبلغ",
+    "زعم",
+    "ادعى",
+    "أعرب",
+    "أقر",
+    "اعترف",
+    "أورد",
+    "روى",
+    "توقع",
+    "قدر",
+    "أفصح",
+    "بين",
+    "نشر",
+    "أوردت",
+    "أكدت",
+    "أضافت",
 )
 _FEM_IRREGULAR = {"رأت": "رأى", "نفت": "نفى", "ادعت": "ادعى", "روت": "روى"}
 VERBS: dict[str, str] = {}  # surface -> gender ("m"/"f")
@@ -36,15 +68,42 @@ VERBS["أوردت"] = "f"
 VERBS["أكدت"] = "f"
 VERBS["أضافت"] = "f"
 # present tense: "يقول X إن", "تقول"
-for _p, _g in (("يقول", "m"), ("تقول", "f"), ("يؤكد", "m"), ("تؤكد", "f"), ("يرى", "m"), ("ترى", "f")):
+for _p, _g in (
+    ("يقول", "m"),
+    ("تقول", "f"),
+    ("يؤكد", "m"),
+    ("تؤكد", "f"),
+    ("يرى", "m"),
+    ("ترى", "f"),
+):
     VERBS[_p] = _g
 # hal forms that continue the same speaker ("مؤكدا أن") are not new attributions
-_RISKY = {"بين", "نشر", "نشرت", "قدر", "قدرت", "تابع", "تابعت", "رأى", "رأت", "ترى", "يرى", "نقل", "نقلت",
-          "ذكر", "توقع", "توقعت"}
-_VERB_RE = re.compile(r"(?:^|(?<=[\s،,:(]))([وف]?)(" + "|".join(sorted(VERBS, key=len, reverse=True)) + r")(?=[\s:،,\"«]|$)")
+_RISKY = {
+    "بين",
+    "نشر",
+    "نشرت",
+    "قدر",
+    "قدرت",
+    "تابع",
+    "تابعت",
+    "رأى",
+    "رأت",
+    "ترى",
+    "يرى",
+    "نقل",
+    "نقلت",
+    "ذكر",
+    "توقع",
+    "توقعت",
+}
+_VERB_RE = re.compile(
+    r"(?:^|(?<=[\s،,:(]))([وف]?)("
+    + "|".join(sorted(VERBS, key=len, reverse=True))
+    + r")(?=[\s:،,\"«]|$)"
+)
 _PHRASE_RE = re.compile(
-    r"(?:^|(?<=[\s،,(]))(?:و)?(بحسب|حسب|وفقا ل|وفقاً ل|وفق|طبقا ل|طبقاً ل|نقلا عن|نقلاً عن|استنادا إلى|استناداً إلى|على حد قول|على حد تعبير|كما أفاد|كما أفادت|كما ذكرت|كما ذكر|كما أعلنت|كما أعلن)"
-    r"\s*(?:ما|لما)?\s*(?:(?:أعلن|أعلنت|أعلنته|ذكر|ذكرت|ذكره|ذكرته|أفاد|أفادت|أفادت به|أفاد به|نشرت|نشرته|أوردت|أوردته|قال|قالت|قاله|قالته|أكد|أكدت|أكده|أكدته|أوضح|أوضحت|أوضحته|كشف|كشفت|كشفته)\s+)?"
+    r"(?:^|(?<=[\s،,(]))(?:و)?(بحسب|حسب|وفقا ل|وفقاً ل|وفق|طبقا ل|طبقاً ل|نقلا عن|نقلاً عن|استنادا إلى|استناداً إلى|على حد قول|على حد تعبير|كما أفاد|كما أفادت|كما ذكرت|كما ذكر|كما أعلنت|كما أعلن)"  # noqa: E501
+    r"\s*(?:ما|لما)?\s*(?:(?:أعلن|أعلنت|أعلنته|ذكر|ذكرت|ذكره|ذكرته|أفاد|أفادت|أفادت به|أفاد به|نشرت|نشرته|أوردت|أوردته|قال|قالت|قاله|قالته|أكد|أكدت|أكده|أكدته|أوضح|أوضحت|أوضحته|كشف|كشفت|كشفته)\s+)?"  # noqa: E501
 )
 _STOP = re.compile(
     r"\s(?:أن|إن|ان|بأن|بان|إنه|إنها|أنه|أنها|انه|انها|بأنه|بأنها|إلى|الى|في|عن|على|خلال|لـ|ل|اليوم|أمس|امس|"
@@ -61,23 +120,45 @@ _SUBJECT_START = re.compile(
     r"وكالة|صحيفة|موقع|قناة|مجلس|وزارة|منظمة|هيئة|مكتب|مدير|مديرة|أمين|قائد|زعيم|نائب|سفير|مراسل|شهود|"
     r"مراقبون|خبراء|خبير|دراسة|بيان|مستشار|محافظ|حاكم|الملك|الأمير|ولي|عضو|نشطاء|ناشطون|سكان|أطباء)"
 )
-_TIME_WORD = re.compile(r"^(?:اليوم|أمس|امس|الثلاثاء|الاثنين|الإثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد|مؤخرا|رسميا|رسمياً)$")
-_NOT_SOURCE = {"المعلومات", "المعلومات المتوفرة", "التقديرات", "المعاهدة", "الاتفاق", "القانون", "الدستور", "ذلك", "هذا", "ما", "الخطة"}
-_OWN_SOURCES = re.compile(r"^(?:مصادره|مصادرها|مصدره|مصدرها|مراسله|مراسلها|مراسليه|ناشطيه|شبكته|مصادر\s+خاصة)")
+_TIME_WORD = re.compile(
+    r"^(?:اليوم|أمس|امس|الثلاثاء|الاثنين|الإثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد|مؤخرا|رسميا|رسمياً)$"
+)
+_NOT_SOURCE = {
+    "المعلومات",
+    "المعلومات المتوفرة",
+    "التقديرات",
+    "المعاهدة",
+    "الاتفاق",
+    "القانون",
+    "الدستور",
+    "ذلك",
+    "هذا",
+    "ما",
+    "الخطة",
+}
+_OWN_SOURCES = re.compile(
+    r"^(?:مصادره|مصادرها|مصدره|مصدرها|مراسله|مراسلها|مراسليه|ناشطيه|شبكته|مصادر\s+خاصة)"
+)
 
-_MEDIA = re.compile(r"(?:وكالة|صحيفة|صحف|قناة|موقع|تلفزيون|التلفزيون|إذاعة|الإذاعة|شبكة|مجلة|رويترز|فرانس برس|أسوشيتد|الأناضول|سبوتنيك|الجزيرة|العربية|بي بي سي|واس|سانا|كوميرسانت|نيويورك تايمز|واشنطن بوست|الغارديان|تاس|إرنا|الأهرام|الشرق الأوسط|سكاي نيوز|CNN|BBC)")
-_REPORT = re.compile(r"^(?:تقرير|تقارير|دراسة|دراسات|بيان|بيانات|إحصائية|إحصائيات|إحصاءات|استطلاع|وثيقة|وثائق|أرقام|معطيات|بحث)")
+_MEDIA = re.compile(
+    r"(?:وكالة|صحيفة|صحف|قناة|موقع|تلفزيون|التلفزيون|إذاعة|الإذاعة|شبكة|مجلة|رويترز|فرانس برس|أسوشيتد|الأناضول|سبوتنيك|الجزيرة|العربية|بي بي سي|واس|سانا|كوميرسانت|نيويورك تايمز|واشنطن بوست|الغارديان|تاس|إرنا|الأهرام|الشرق الأوسط|سكاي نيوز|CNN|BBC)"  # noqa: E501
+)
+_REPORT = re.compile(
+    r"^(?:ال)?(?:تقرير|تقارير|دراسة|دراسات|بيان|بيانات|إحصائية|إحصائيات|إحصاءات|استطلاع|وثيقة|وثائق|أرقام|معطيات|بحث)"
+)
 _ORG = re.compile(
     r"(?:وزارة|الوزارة|الخارجية|الداخلية|الدفاع|الصحة|حكومة|الحكومة|مرصد|المرصد|منظمة|المنظمة|هيئة|الهيئة|مجلس|المجلس|"
-    r"مكتب|جيش|الجيش|الشرطة|شرطة|الأمم المتحدة|الأمن|حزب|حركة|جبهة|جماعة|شركة|الشركة|بنك|البنك|مصرف|صندوق|"
-    r"جامعة|الجامعة|لجنة|اللجنة|مؤسسة|المؤسسة|اتحاد|الاتحاد|البرلمان|الكرملين|البيت الأبيض|البنتاغون|الرئاسة|"
+    r"مكتب|جيش|الجيش|الشرطة|شرطة|الأمم المتحدة|الأمن|حزب|حركة|جبهة|جماعة|شركة|الشركة|بنك|البنك|مصرف|صندوق|"  # noqa: E501
+    r"جامعة|الجامعة|لجنة|اللجنة|مؤسسة|المؤسسة|اتحاد|الاتحاد|البرلمان|الكرملين|البيت الأبيض|البنتاغون|الرئاسة|"  # noqa: E501
     r"مصادر|مصدر|سلطات|السلطات|الدولة|قوات|القوات|إدارة|الإدارة|دائرة|مديرية|المديرية|محكمة|المحكمة|نيابة|النيابة|"
     r"الأمانة|السفارة|سفارة|القيادة|التحالف|مفوضية|المفوضية|الناتو|منظمة الصحة)"
 )
-_FEM_SOURCE = re.compile(r"^(?:وزارة|الوزارة|الخارجية|الداخلية|الحكومة|حكومة|منظمة|المنظمة|هيئة|الهيئة|وكالة|صحيفة|قناة|الشرطة|شرطة|"
-                         r"مصادر|تقارير|السلطات|سلطات|قوات|القوات|الإدارة|إدارة|مديرية|المديرية|المحكمة|محكمة|النيابة|الرئاسة|"
-                         r"الأمانة|السفارة|القيادة|مفوضية|المفوضية|وزيرة|رئيسة|متحدثة|الناطقة|دراسة|لجنة|اللجنة|جامعة|الجامعة|"
-                         r"شركة|الشركة|مؤسسة|المؤسسة|جماعة|حركة|جبهة|هيئة|دائرة)")
+_FEM_SOURCE = re.compile(
+    r"^(?:وزارة|الوزارة|الخارجية|الداخلية|الحكومة|حكومة|منظمة|المنظمة|هيئة|الهيئة|وكالة|صحيفة|قناة|الشرطة|شرطة|"
+    r"مصادر|تقارير|السلطات|سلطات|قوات|القوات|الإدارة|إدارة|مديرية|المديرية|المحكمة|محكمة|النيابة|الرئاسة|"
+    r"الأمانة|السفارة|القيادة|مفوضية|المفوضية|وزيرة|رئيسة|متحدثة|الناطقة|دراسة|لجنة|اللجنة|جامعة|الجامعة|"
+    r"شركة|الشركة|مؤسسة|المؤسسة|جماعة|حركة|جبهة|هيئة|دائرة)"
+)
 
 
 _PERSON_TITLE = re.compile(
@@ -100,9 +181,9 @@ def claimant_type(name: str) -> ClaimantType:
     bare = name
     if _REPORT.match(bare):
         return "report"
-    if _MEDIA.search(bare) and not _PERSON_TITLE.match(bare):
+    if _MEDIA.match(bare) and not _PERSON_TITLE.match(bare):
         return "media"
-    if _ORG.search(bare) and not _PERSON_TITLE.match(bare):
+    if _ORG.match(bare) and not _PERSON_TITLE.match(bare):
         return "organization"
     return "person"
 
@@ -128,9 +209,12 @@ def _noun_phrase(rest: str) -> str | None:
     if appos:
         name = appos.group(1).strip()
         words = name.split()
-        if 1 <= len(words) <= 4 and not _TIME_WORD.match(name) and not any(
-            _TIME_WORD.match(w) for w in words
-        ) and not name.startswith(("أن", "إن", "في", "من", "الذي", "التي")):
+        if (
+            1 <= len(words) <= 4
+            and not _TIME_WORD.match(name)
+            and not any(_TIME_WORD.match(w) for w in words)
+            and not name.startswith(("أن", "إن", "في", "من", "الذي", "التي"))
+        ):
             head = f"{head} {name}"
     words = head.split()
     if len(words) > 9:
@@ -141,7 +225,7 @@ def _noun_phrase(rest: str) -> str | None:
 def _clean_claimant(name: str | None) -> str | None:
     if not name:
         return None
-    name = name.strip(" ،,:\"«».()")
+    name = name.strip(' ،,:"«».()')
     if not name or name in _NOT_SOURCE or len(name) < 2:
         return None
     return name
@@ -149,7 +233,9 @@ def _clean_claimant(name: str | None) -> str | None:
 
 def find_attribution(sentence: str) -> Attribution:
     """The main attribution of one sentence (no article context; see ``AttributionContext``)."""
-    quote_spans = [(m.start(), m.end()) for m in re.finditer(r"«[^»]*»|\"[^\"]*\"|“[^”]*”", sentence)]
+    quote_spans = [
+        (m.start(), m.end()) for m in re.finditer(r"«[^»]*»|\"[^\"]*\"|“[^”]*”", sentence)
+    ]
 
     def in_quote(pos: int) -> bool:
         return any(a < pos < b for a, b in quote_spans)
@@ -160,43 +246,64 @@ def find_attribution(sentence: str) -> Attribution:
         if in_quote(pos):
             continue
         verb = match.group(2)
-        prefix = sentence[:match.start()].strip()
+        prefix = sentence[: match.start()].strip()
         # the verb must open the sentence, or follow an adverbial opener ("وفي سياق متصل،")
-        if prefix and not re.search(r"[،,:]$", prefix) and not re.fullmatch(r"(?:كما|ثم|فيما|بينما|وقد|قد|و?لقد|بدوره|بدورها|من جهته|من جهتها|من ناحيته|من ناحيتها)", prefix):
+        if (
+            prefix
+            and not re.search(r"[،,:]$", prefix)
+            and not re.fullmatch(
+                r"(?:كما|ثم|فيما|بينما|وقد|قد|و?لقد|بدوره|بدورها|من جهته|من جهتها|من ناحيته|من ناحيتها)",  # noqa: E501
+                prefix,
+            )
+        ):
             if len(prefix.split()) > 6:
                 continue
             # "المتحدث باسم الوزارة قال إن": subject before the verb
-            if verb in _RISKY or not re.match(r"^\s*(?:إن|أن|بأن|:)", sentence[match.end():]):
+            if verb in _RISKY or not re.match(r"^\s*(?:إن|أن|بأن|:)", sentence[match.end() :]):
                 continue
             name = _clean_claimant(prefix)
             if name:
                 return Attribution(verb, name, claimant_type(name), VERBS[verb])
             continue
-        rest = sentence[match.end():]
+        rest = sentence[match.end() :]
         gender = VERBS[verb]
         if _PRONOUN_NEXT.match(rest) or not rest.strip():
             if verb in _RISKY and not re.match(r"^\s*(?:[:\"«]|إن|أن|بأن)", rest):
                 continue
             return Attribution(verb, None, "unattributed", gender, pronoun=True)
         first = rest.split()[0].strip("،,") if rest.split() else ""
-        if first.startswith("ال") and re.search(r"(?:اتها|اته|اتهم|ها|هم)$", first) and verb not in _RISKY:
-            return Attribution(verb, None, "unattributed", gender, pronoun=True)  # "وأكدت التزاماتها"
+        if (
+            first.startswith("ال")
+            and re.search(r"(?:اتها|اته|اتهم|ها|هم)$", first)
+            and verb not in _RISKY
+        ):
+            return Attribution(
+                verb, None, "unattributed", gender, pronoun=True
+            )  # "وأكدت التزاماتها"
         if not _SUBJECT_START.match(first) and not _known_name(first):
             if verb in _RISKY:
                 continue
             # "وأكدت التزاماتها": the word after the verb is an object; the subject is a pronoun
-            if re.search(r"(?:ها|ه|هم|هما|نا)$", first) or re.match(r"^\s*\S+\s+(?:أن|إن|بأن)", rest) is None:
+            # an unknown word opens the subject NP only when the statement marker follows soon
+            # ("وقال روبرت باور رئيس اللجنة «...»"); otherwise the subject is a pronoun
+            marker = re.match(r"^\s*(?:[^\s:«\"]+\s+){1,7}?(?:أن|إن|بأن|إنه|إنها|أنه|أنها)\s", rest)
+            marker = marker or re.match(r"^\s*(?:[^\s:«\"،,]+\s*){1,7}?[:«\"]", rest)
+            if re.search(r"(?:ها|ه|هم|هما|نا)$", first) or marker is None:
                 return Attribution(verb, None, "unattributed", gender, pronoun=True)
         name = _noun_phrase(rest)
         # nested: "نقل X عن Y أن" -> Y, unless Y is only "its sources"
-        nested = re.match(r"^\s*(.{2,80}?)\s+عن\s+(.{2,80}?)(?=\s(?:أن|إن|بأن|قوله|قولها)\s|[،,:])", rest)
+        nested = re.match(
+            r"^\s*(.{2,80}?)\s+عن\s+(.{2,80}?)(?=\s(?:أن|إن|بأن|قوله|قولها)\s|[،,:])", rest
+        )
         if verb in ("نقل", "نقلت") and nested:
             outer, inner = nested.group(1).strip(), nested.group(2).strip()
             if _OWN_SOURCES.match(inner):
                 return Attribution(verb, outer, claimant_type(outer), gender, also_fem=True)
             inner_name = _clean_claimant(inner)
             if inner_name:
-                return Attribution(verb, inner_name, claimant_type(inner_name), _gender_of(inner_name))
+                return Attribution(
+                    verb, inner_name, claimant_type(inner_name), _gender_of(inner_name)
+                )
         name = _clean_claimant(name)
         if name:
             if verb in _RISKY and not re.search(r"(?:أن|إن|بأن|:|\"|«)", rest):
@@ -206,13 +313,20 @@ def find_attribution(sentence: str) -> Attribution:
     for match in _PHRASE_RE.finditer(sentence):
         if in_quote(match.start()):
             continue
-        rest = sentence[match.end():]
+        rest = sentence[match.end() :]
+        if match.group(1).endswith("ل") and rest.startswith("ل"):
+            rest = "ا" + rest  # "وفقا للمعاهدة" = وفقا لـ + المعاهدة
         name = _clean_claimant(_noun_phrase(rest))
-        if name and not name.startswith(("ما ", "لما")):
+        if name and not name.startswith(("ما ", "لما")) and _sourcey(name):
             phrase = match.group(1)
             return Attribution(phrase, name, claimant_type(name), _gender_of(name))
     # 3. statement first, speaker after: '"...", قال X' / '..."، قالت X.'
-    tail = re.search(r"[\"»”]\s*[،,]?\s*(?:و)?(" + "|".join(v for v in VERBS if v not in _RISKY) + r")\s+([^،,.:]{2,60})", sentence)
+    tail = re.search(
+        r"[\"»”]\s*[،,]?\s*(?:و)?("
+        + "|".join(v for v in VERBS if v not in _RISKY)
+        + r")\s+([^،,.:]{2,60})",
+        sentence,
+    )
     if tail:
         name = _clean_claimant(_noun_phrase(tail.group(2)))
         if name:
@@ -232,6 +346,16 @@ def _known_name(word: str) -> bool:
     return word in _KNOWN
 
 
+def _sourcey(name: str) -> bool:
+    """Does this NP name a possible source (not "حسب تركيز السكر", "وفقا للمعاهدة")?"""
+    first = name.split()[0]
+    return bool(
+        _REPORT.match(name) or _MEDIA.search(name) or _ORG.search(name)
+        or _PERSON_TITLE.match(name) or _known_name(first)
+        or re.match(r"^(?:ال)?(?:مصادر|مصدر|شهود|خبراء|مراقبين|مراقبون|ناشطين|نشطاء|مسؤولين|سكان)", name)
+    )
+
+
 @dataclass
 class AttributionContext:
     """Earlier claimants of one article, to resolve pronoun subjects (nearest compatible gender)."""
@@ -245,14 +369,18 @@ class AttributionContext:
                 if want in genders:
                     return Attribution(att.verb, name, ctype, want)
             return att
-        if att.claimant:
-            # "وزير الخارجية الروسي" after "وزير الخارجية الروسي سيرغي لافروف": the fuller earlier name
+        claimant = att.claimant
+        if claimant:
+            # a title alone ("وزير الخارجية الروسي") after the full name: keep the fuller name
             for name, ctype, _ in reversed(self.sources):
-                if name != att.claimant and (name.startswith(att.claimant + " ") or name.endswith(" " + att.claimant)):
+                if name != claimant and (
+                    name.startswith(claimant + " ") or name.endswith(" " + claimant)
+                ):
                     att = Attribution(att.verb, name, ctype, att.gender, also_fem=att.also_fem)
+                    claimant = name
                     break
-            genders = {att.gender or _gender_of(att.claimant)}
+            genders = {att.gender or _gender_of(claimant)}
             if att.also_fem:
                 genders.add("f")
-            self.sources.append((att.claimant, att.claimant_type, genders))
+            self.sources.append((claimant, att.claimant_type, genders))
         return att

@@ -8,6 +8,7 @@ The same ``features()`` is used for training and inference.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -19,14 +20,29 @@ from indexer.text.normalize import normalize
 
 _TOKEN = re.compile(r"[\w%]+")
 _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
-_ATTR = re.compile(r"(?:^|\s)[وف]?(?:قال|قالت|اكد|اكدت|افاد|افادت|كشف|كشفت|اعلن|اعلنت|اوضح|اوضحت|اشار|اشارت|ذكر|ذكرت|صرح|صرحت|بحسب|حسب|وفقا|نقلا)(?=\s|$)")
-_FIRST_PERSON = re.compile(r"(?:^|\s)(?:انا|نحن|اعتقد|اظن|ارى|نرى|رايي|برايي|اتمنى|نتمنى|ارجو|ياليت|يا)(?=\s|$)")
-_OPINION = re.compile(r"(?:^|\s)(?:يجب|ينبغي|لابد|لا بد|عار|للاسف|مع الاسف|الحمد|الله|اللهم|رحم|حسبي|ان شاء)(?=\s|$)")
-_NUMWORD = re.compile(r"(?:^|\s)[وب]?(?:الف|الاف|مليون|مليار|ملايين|مليارات|مئات|عشرات|بالمئه|بالمائه|المئه|المائه)(?=\s|$)")
+_ATTR = re.compile(
+    r"(?:^|\s)[وف]?(?:قال|قالت|اكد|اكدت|افاد|افادت|كشف|كشفت|اعلن|اعلنت|اوضح|اوضحت|اشار|اشارت|ذكر|ذكرت|صرح|صرحت|بحسب|حسب|وفقا|نقلا)(?=\s|$)"
+)
+_FIRST_PERSON = re.compile(
+    r"(?:^|\s)(?:انا|نحن|اعتقد|اظن|ارى|نرى|رايي|برايي|اتمنى|نتمنى|ارجو|ياليت|يا)(?=\s|$)"
+)
+_OPINION = re.compile(
+    r"(?:^|\s)(?:يجب|ينبغي|لابد|لا بد|عار|للاسف|مع الاسف|الحمد|الله|اللهم|رحم|حسبي|ان شاء)(?=\s|$)"
+)
+_NUMWORD = re.compile(
+    r"(?:^|\s)[وب]?(?:الف|الاف|مليون|مليار|ملايين|مليارات|مئات|عشرات|بالمئه|بالمائه|المئه|المائه)(?=\s|$)"
+)
 
 _CUES = re.compile(
-    "(?P<digit>[0-9])|(?P<attr>" + _ATTR.pattern + ")|(?P<first>" + _FIRST_PERSON.pattern
-    + ")|(?P<opinion>" + _OPINION.pattern + ")|(?P<numword>" + _NUMWORD.pattern + ")"
+    "(?P<digit>[0-9])|(?P<attr>"
+    + _ATTR.pattern
+    + ")|(?P<first>"
+    + _FIRST_PERSON.pattern
+    + ")|(?P<opinion>"
+    + _OPINION.pattern
+    + ")|(?P<numword>"
+    + _NUMWORD.pattern
+    + ")"
 )
 
 
@@ -36,7 +52,7 @@ def features(text: str, norm: str | None = None) -> list[str]:
     toks = [t for t in _TOKEN.findall(norm) if not t.startswith("http")]
     toks = ["<num>" if t.isdigit() else t for t in toks]
     feats = [f"w:{t}" for t in toks]
-    feats += [f"b:{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
+    feats += [f"b:{a}_{b}" for a, b in itertools.pairwise(toks)]
     for t in toks:
         if len(t) > 4 and t[0] == "و":
             feats.append(f"w:{t[1:]}")
@@ -81,8 +97,14 @@ class Model:
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    raw = json.loads(resources.files("indexer").joinpath("data/checkworthiness.json").read_text("utf-8"))
-    return Model(float(raw["bias"]), {k: float(v) for k, v in raw["weights"].items()}, float(raw["threshold"]))
+    raw = json.loads(
+        resources.files("indexer").joinpath("data/checkworthiness.json").read_text("utf-8")
+    )
+    return Model(
+        float(raw["bias"]),
+        {k: float(v) for k, v in raw["weights"].items()},
+        float(raw["threshold"]),
+    )
 
 
 def checkworthiness(text: str, norm: str | None = None) -> float:

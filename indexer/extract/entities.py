@@ -83,7 +83,7 @@ def find_entities(text: str, norm: str | None = None) -> Entities:
             if first not in firsts:
                 continue
             for n in range(min(_MAX_N, len(toks) - i), 0, -1):
-                key = (first, *toks[i + 1:i + n])
+                key = (first, *toks[i + 1 : i + n])
                 hit = table.get(key)
                 if hit:
                     kind, canonical = hit

@@ -23,7 +23,9 @@ from indexer.text.sentences import split_sentences
 
 register_known_names(known_names())
 _QUESTION = re.compile(r"[?؟]\s*[\"»”']?\s*$")
-_BYLINE = re.compile(r"^(?:المصدر|مصدر|تحرير|كتب|بقلم|اقرأ|تابعونا|شاهد|الصورة|صورة|فيديو)\s*[:：]|^(?:https?://|www\.)")
+_BYLINE = re.compile(
+    r"^(?:المصدر|مصدر|تحرير|كتب|بقلم|اقرأ|تابعونا|شاهد|الصورة|صورة|فيديو)\s*[:：]|^(?:https?://|www\.)"
+)
 _MIN_WORDS = 4
 
 

@@ -21,8 +21,27 @@ _ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3"
 # a terminator run, then an optional closing quote/bracket, then an optional comma join
 _END = re.compile(r"""([.!?؟…۔]+)(["»”'’)]*)(\s*[,،](?=\s|$))?""")
 _MAX_QUOTED = 900  # an unbalanced or very long quote must not glue a whole paragraph
-_QUOTE = re.compile(r'«[^«»]{0,%d}»|“[^“”]{0,%d}”|"[^"]{0,%d}"' % (_MAX_QUOTED, _MAX_QUOTED, _MAX_QUOTED))
-_LATIN_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "no", "inc", "ltd", "co", "jr", "sr", "vs", "etc", "e.g", "i.e"}
+_QUOTE = re.compile(
+    f"«[^«»]{{0,{_MAX_QUOTED}}}»|“[^“”]{{0,{_MAX_QUOTED}}}”|\"[^\"]{{0,{_MAX_QUOTED}}}\""
+)
+_LATIN_ABBREV = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "no",
+    "inc",
+    "ltd",
+    "co",
+    "jr",
+    "sr",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+}
 _ARABIC_ABBREV = {"ص.ب", "ق.م", "ش.م.ع", "ج.م.ع", "أ.د", "م.م", "ت"}
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _URLISH = re.compile(r"(?:https?://|www\.)\S*$|\S+@\S*$")
@@ -77,11 +96,16 @@ def _split_paragraph(para: str) -> list[str]:
             continue  # inside quoted speech
         if nxt and not nxt.isspace():
             # glued: only "قتيلا.وقال" (Arabic word, dot, Arabic letter) splits; never 2.5 or a.b
-            if not (
-                dots == "." and re.match(f"[{_ARABIC_LETTER}]", nxt)
-                and re.match(f"[{_ARABIC_LETTER}]", prev)
-                and not re.search(f"(?:^|[^{_ARABIC_LETTER}])[{_ARABIC_LETTER}]$", para[:pos])
-            ) and not match.group(3) and dots not in ("؟", "!", "?", "…"):
+            if (
+                not (
+                    dots == "."
+                    and re.match(f"[{_ARABIC_LETTER}]", nxt)
+                    and re.match(f"[{_ARABIC_LETTER}]", prev)
+                    and not re.search(f"(?:^|[^{_ARABIC_LETTER}])[{_ARABIC_LETTER}]$", para[:pos])
+                )
+                and not match.group(3)
+                and dots not in ("؟", "!", "?", "…")
+            ):
                 continue
             if prev.isdigit() and nxt.isdigit():
                 continue

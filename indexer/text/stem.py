@@ -42,7 +42,9 @@ MIN_PROCLITIC_CORE = 3
 @lru_cache(maxsize=1)
 def exclusions() -> frozenset[str]:
     """Normalized words the stemmer keeps whole (``indexer/data/stem_exclusions.txt``)."""
-    text = resources.files("indexer").joinpath("data/stem_exclusions.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("indexer").joinpath("data/stem_exclusions.txt").read_text(encoding="utf-8")
+    )
     return frozenset(
         normalize(w) for line in text.splitlines() if (w := line.split("#", 1)[0].strip())
     )
@@ -62,7 +64,7 @@ def _core(word: str, excluded: frozenset[str]) -> tuple[str, bool]:
         return word, True
     fem_t = False
     stripped = _strip_suffix(word, _PRONOUNS)
-    pronoun = word[len(stripped):] if stripped is not None else ""
+    pronoun = word[len(stripped) :] if stripped is not None else ""
     if stripped is not None:
         if stripped in excluded:
             return stripped, True
@@ -96,7 +98,7 @@ def _without_article(
     if hit:
         return core
     for proclitic in proclitics:
-        rest = word[len(proclitic):]
+        rest = word[len(proclitic) :]
         if word.startswith(proclitic) and len(rest) >= _MIN_AFTER_PROCLITIC:
             rest_core, rest_hit = _core(rest, excluded)
             if rest_hit or len(rest_core) >= MIN_PROCLITIC_CORE:
@@ -115,7 +117,7 @@ def light_stem(word: str) -> str:
         return word
     for article in _ARTICLES:
         if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
-            word = word[len(article):]
+            word = word[len(article) :]
             break
     if word.startswith("ال") and len(word) >= 5 and word not in excluded:
         word = word[2:]  # الالتزام -> التزام -> تزام, like التزام
@@ -128,14 +130,17 @@ def _snowball() -> Callable[[str], str]:
 
     stemmer = Stemmer.Stemmer("arabic")
     stemmer.maxCacheSize = 100_000
-    return stemmer.stemWord  # type: ignore[no-any-return]
+    fn: Callable[[str], str] = stemmer.stemWord
+    return fn
 
 
 def snowball_stem(word: str) -> str:
     """Stem one normalized word with Snowball Arabic (PyStemmer)."""
     if not word.isalpha() or word in exclusions():
         return word
-    return _snowball()(word)
+    if word.endswith("ه"):  # Snowball strips ة itself: give it back the letter normalization folded
+        word = word[:-1] + "ة"
+    return normalize(_snowball()(word))
 
 
 STEMMERS: dict[str, Callable[[str], str]] = {"light": light_stem, "snowball": snowball_stem}

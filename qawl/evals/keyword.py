@@ -13,7 +13,7 @@ Suite (deterministic for a corpus, ``--sentences N`` and ``--seed S``):
   applied: ``al`` (ال added/removed), ``prefix`` (و ب ل ف ك added, or a وال/بال/... clitic
   removed), ``pronoun`` (attached pronoun), ``plural`` (sound plural/dual added or removed),
   ``diacritics``, ``tatweel``, ``hamza`` (أ إ آ vs ا), ``ya`` (ى/ي), ``ta`` (ة/ه), ``digits``
-  (ASCII vs Arabic-Indic), ``persian`` (ک ی), ``typo`` (one edit in a word of 6+ letters),
+  (ASCII vs Arabic-Indic), ``persian`` (ک ی), ``typo`` (one edit in a word of 6+ letters besides ال),
   and ``exact`` (unchanged).
 - A query passes when the source (or a sentence with the same normalized text) is in the top 5.
 
@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
 import re
-import statistics
 import sys
 import time
 import uuid
@@ -59,8 +59,19 @@ from indexer.text.normalize import normalize, tokens
 from indexer.text.sentences import split_sentences
 
 CLASSES = [
-    "exact", "al", "prefix", "pronoun", "plural", "diacritics", "tatweel", "hamza", "ya", "ta",
-    "digits", "persian", "typo",
+    "exact",
+    "al",
+    "prefix",
+    "pronoun",
+    "plural",
+    "diacritics",
+    "tatweel",
+    "hamza",
+    "ya",
+    "ta",
+    "digits",
+    "persian",
+    "typo",
 ]
 TOP_K = 5
 _ARABIC = re.compile(r"^[\u0621-\u064a]+$")
@@ -90,16 +101,55 @@ class Suite:
     claims: list[Claim]
     sources: list[Source]
     queries: list[Query] = field(default_factory=list)
-    one_word: list[tuple[str, int]] = field(default_factory=list)  # (word, source) for surface_first
+    one_word: list[tuple[str, int]] = field(
+        default_factory=list
+    )  # (word, source) for surface_first
     noise: list[str] = field(default_factory=list)
 
 
 # -- variant generators: (word, rng) -> changed word or None when the class does not apply --------
-_FUNCTION = frozenset(keyword.FUNCTION_WORDS | {
-    "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "الي", "علي", "حتي", "لدي", "الان",
-    "الله", "عليه", "عليها", "عليهم", "فيه", "فيها", "منه", "منها", "لها", "له", "لهم", "انه", "انها",
-    "كما", "وقد", "كذلك", "ايضا", "حيث", "خلال", "اكثر", "اقل", "اول", "امس", "اليوم", "يوم", "عام",
-})
+_FUNCTION = frozenset(
+    keyword.FUNCTION_WORDS
+    | {
+        "الذي",
+        "التي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "اللواتي",
+        "الي",
+        "علي",
+        "حتي",
+        "لدي",
+        "الان",
+        "الله",
+        "عليه",
+        "عليها",
+        "عليهم",
+        "فيه",
+        "فيها",
+        "منه",
+        "منها",
+        "لها",
+        "له",
+        "لهم",
+        "انه",
+        "انها",
+        "كما",
+        "وقد",
+        "كذلك",
+        "ايضا",
+        "حيث",
+        "خلال",
+        "اكثر",
+        "اقل",
+        "اول",
+        "امس",
+        "اليوم",
+        "يوم",
+        "عام",
+    }
+)
 
 
 def _is_word(w: str) -> bool:
@@ -186,7 +236,7 @@ def v_hamza(w: str, rng: random.Random) -> str | None:
         return w.translate(str.maketrans("أإآ", "ااا"))
     core = 2 if w.startswith("ال") else 0
     if len(w) > core + 2 and w[core] == "ا":
-        return w[:core] + rng.choice("أإ") + w[core + 1:]
+        return w[:core] + rng.choice("أإ") + w[core + 1 :]
     return None
 
 
@@ -224,27 +274,37 @@ def v_persian(w: str, rng: random.Random) -> str | None:
 
 
 def v_typo(w: str, rng: random.Random) -> str | None:
-    if not _is_word(w) or len(w) < 6:
+    """One edit in a long word: 6+ letters not counting a leading ال."""
+    if not _is_word(w) or len(w) - (2 if w.startswith("ال") else 0) < 6:
         return None
     # not on the article nor on the first letter of the word after it: Meilisearch counts a typo
     # on a word's first letter as two
     i = rng.randrange(3 if w.startswith("ال") else 1, len(w) - 1)
     op = rng.choice(["sub", "del", "ins", "swap"])
     if op == "sub":
-        return w[:i] + rng.choice([c for c in _LETTERS if c != w[i]]) + w[i + 1:]
+        return w[:i] + rng.choice([c for c in _LETTERS if c != w[i]]) + w[i + 1 :]
     if op == "del":
-        return w[:i] + w[i + 1:]
+        return w[:i] + w[i + 1 :]
     if op == "ins":
         return w[:i] + rng.choice(_LETTERS) + w[i:]
     if w[i] == w[i + 1]:
-        return w[:i] + rng.choice([c for c in _LETTERS if c != w[i]]) + w[i + 1:]
-    return w[:i] + w[i + 1] + w[i] + w[i + 2:]
+        return w[:i] + rng.choice([c for c in _LETTERS if c != w[i]]) + w[i + 1 :]
+    return w[:i] + w[i + 1] + w[i] + w[i + 2 :]
 
 
 VARIANTS = {
-    "al": v_al, "prefix": v_prefix, "pronoun": v_pronoun, "plural": v_plural,
-    "diacritics": v_diacritics, "tatweel": v_tatweel, "hamza": v_hamza, "ya": v_ya, "ta": v_ta,
-    "digits": v_digits, "persian": v_persian, "typo": v_typo,
+    "al": v_al,
+    "prefix": v_prefix,
+    "pronoun": v_pronoun,
+    "plural": v_plural,
+    "diacritics": v_diacritics,
+    "tatweel": v_tatweel,
+    "hamza": v_hamza,
+    "ya": v_ya,
+    "ta": v_ta,
+    "digits": v_digits,
+    "persian": v_persian,
+    "typo": v_typo,
 }
 
 
@@ -258,16 +318,23 @@ def _surface_words(text: str) -> list[str]:
     return out
 
 
-def read_corpus(path: Path) -> Iterator[Article]:
+def read_corpus(path: Path, max_articles: int | None = None) -> Iterator[Article]:
+    count = 0
     for file in expand_paths([path]):
         for item in read_articles(file):
             if not isinstance(item, ReadError):
                 yield item
+                count += 1
+                if max_articles is not None and count >= max_articles:
+                    return
 
 
-def build_suite(corpus: Path, n: int, seed: int, distractors: bool = True) -> Suite:
+def build_suite(
+    corpus: Path, n: int, seed: int, distractors: bool = True, max_articles: int | None = None
+) -> Suite:
+    """The suite of ``n`` sources (``max_articles``: sample only among the first articles)."""
     rng = random.Random(seed)
-    articles = list(read_corpus(corpus))
+    articles = list(read_corpus(corpus, max_articles))
     rng.shuffle(articles)
     claims: dict[str, Claim] = {}
     sources: list[Source] = []
@@ -284,11 +351,21 @@ def build_suite(corpus: Path, n: int, seed: int, distractors: bool = True) -> Su
             if len(s.text.split()) < 3:
                 continue
             cid = claim_id(art.id, s.text)
-            claims.setdefault(cid, Claim(
-                id=cid, article_id=art.id, text=s.text, sentence_index=s.index,
-                published_at=art.published_at, source=art.source, url=art.url,
-            ))
-        sources.append(Source(claim_id(art.id, chosen.text), chosen.text, _surface_words(chosen.text)))
+            claims.setdefault(
+                cid,
+                Claim(
+                    id=cid,
+                    article_id=art.id,
+                    text=s.text,
+                    sentence_index=s.index,
+                    published_at=art.published_at,
+                    source=art.source,
+                    url=art.url,
+                ),
+            )
+        sources.append(
+            Source(claim_id(art.id, chosen.text), chosen.text, _surface_words(chosen.text))
+        )
     suite = Suite(claims=list(claims.values()), sources=sources)
     _make_queries(suite, rng)
     return suite
@@ -312,7 +389,11 @@ def _make_queries(suite: Suite, rng: random.Random) -> None:
             docs: set[int] | None = None
             for w in words[lo:hi]:
                 for t in tokens(w):
-                    docs = set(postings.get(t, set())) if docs is None else docs & postings.get(t, set())
+                    docs = (
+                        set(postings.get(t, set()))
+                        if docs is None
+                        else docs & postings.get(t, set())
+                    )
             if docs is not None and len(docs) <= 3:
                 break
         return best
@@ -324,17 +405,17 @@ def _make_queries(suite: Suite, rng: random.Random) -> None:
                 cands = [i for i, w in enumerate(words) if _is_word(w)]
                 if not cands:
                     continue
-                t = rng.choice(cands)
-                lo, hi = window(words, t)
+                target = rng.choice(cands)
+                lo, hi = window(words, target)
                 suite.queries.append(Query("exact", " ".join(words[lo:hi]), si))
                 continue
             fn = VARIANTS[cls]
             options = [(i, v) for i, w in enumerate(words) if (v := fn(w, rng)) and v != w]
             if not options:
                 continue
-            t, variant = rng.choice(options)
-            lo, hi = window(words, t)
-            q = [variant if i == t else words[i] for i in range(lo, hi)]
+            target, variant = rng.choice(options)
+            lo, hi = window(words, target)
+            q = [variant if i == target else words[i] for i in range(lo, hi)]
             suite.queries.append(Query(cls, " ".join(q), si))
         content = [w for w in words if _is_word(w) and len(w) >= 4]
         if content:
@@ -370,7 +451,9 @@ def _pct(values: list[float], q: float) -> float:
 async def _index_vanilla(client: MeiliClient, uid: str, claims: list[Claim]) -> None:
     await client.create_index(uid)
     tasks = [
-        await client.add_documents(uid, [{"id": c.id, "text": c.text} for c in claims[i:i + 5000]])
+        await client.add_documents(
+            uid, [{"id": c.id, "text": c.text} for c in claims[i : i + 5000]]
+        )
         for i in range(0, len(claims), 5000)
     ]
     await client.wait_for_tasks(tasks)
@@ -417,7 +500,9 @@ async def run_suite(
                     await _index_vanilla(client, vanilla_uid, suite.claims)
                 index_s = time.perf_counter() - t0
                 service = SearchService(client, names.claims, names.articles)
-                return await _measure(client, service, vanilla_uid if vanilla else None, suite, index_s)
+                return await _measure(
+                    client, service, vanilla_uid if vanilla else None, suite, index_s
+                )
         finally:
             for uid in (names.claims, names.articles, vanilla_uid):
                 with contextlib.suppress(Exception):
@@ -425,7 +510,11 @@ async def run_suite(
 
 
 async def _measure(
-    client: MeiliClient, service: SearchService, vanilla_uid: str | None, suite: Suite, index_s: float
+    client: MeiliClient,
+    service: SearchService,
+    vanilla_uid: str | None,
+    suite: Suite,
+    index_s: float,
 ) -> dict[str, Any]:
     passed: dict[str, dict[str, int]] = defaultdict(lambda: {"qawl": 0, "vanilla": 0, "n": 0})
     latencies: list[float] = []
@@ -446,7 +535,8 @@ async def _measure(
         if q.cls == "exact":
             exact_first["n"] += 1
             exact_first["qawl"] += bool(page.hits) and (
-                page.hits[0]["id"] == src.claim_id or _same(page.hits[0]["text"], src))
+                page.hits[0]["id"] == src.claim_id or _same(page.hits[0]["text"], src)
+            )
         if vanilla_uid:
             t0 = time.perf_counter()
             res = await client.search(vanilla_uid, {"q": q.text, "limit": TOP_K})
@@ -455,12 +545,13 @@ async def _measure(
             if q.cls == "exact":
                 hits = res["hits"]
                 exact_first["vanilla"] += bool(hits) and (
-                    hits[0]["id"] == src.claim_id or _same(hits[0]["text"], src))
+                    hits[0]["id"] == src.claim_id or _same(hits[0]["text"], src)
+                )
     surface_first = 0
     for word, _si in suite.one_word:
         page = await service.search_claims(ClaimQuery(query=word, first=10))
         flags = [_contains_surface(h["text"], word) for h in page.hits]
-        surface_first += all(not (b and not a) for a, b in zip(flags, flags[1:], strict=False))
+        surface_first += all(not (b and not a) for a, b in itertools.pairwise(flags))
     noise = {"qawl": 0, "vanilla": 0, "n": len(suite.noise)}
     for q_text in suite.noise:
         page = await service.search_claims(ClaimQuery(query=q_text, first=TOP_K))
@@ -473,9 +564,13 @@ async def _measure(
         return round(k / n, 4) if n else 0.0
 
     classes = {
-        c: {"qawl": rate(r["qawl"], r["n"]), "vanilla": rate(r["vanilla"], r["n"]) if vanilla_uid else None,
-            "n": r["n"]}
-        for c in CLASSES if (r := passed[c])["n"]
+        c: {
+            "qawl": rate(r["qawl"], r["n"]),
+            "vanilla": rate(r["vanilla"], r["n"]) if vanilla_uid else None,
+            "n": r["n"],
+        }
+        for c in CLASSES
+        if (r := passed[c])["n"]
     }
     out: dict[str, Any] = {
         "classes": classes,
@@ -483,13 +578,24 @@ async def _measure(
         "latency_ms_p99": _pct(latencies, 0.99),
         "vanilla_latency_ms_p50": _pct(v_latencies, 0.5),
         "vanilla_latency_ms_p99": _pct(v_latencies, 0.99),
-        "exact_first": {"qawl": rate(exact_first["qawl"], exact_first["n"]),
-                        "vanilla": rate(exact_first["vanilla"], exact_first["n"]), "n": exact_first["n"]},
-        "surface_first": {"qawl": rate(surface_first, len(suite.one_word)), "n": len(suite.one_word)},
-        "noise_zero_hits": {"qawl": rate(noise["qawl"], noise["n"]),
-                            "vanilla": rate(noise["vanilla"], noise["n"]), "n": noise["n"]},
-        "overall": {"qawl": rate(sum(r["qawl"] for r in passed.values()), len(suite.queries)),
-                    "vanilla": rate(sum(r["vanilla"] for r in passed.values()), len(suite.queries))},
+        "exact_first": {
+            "qawl": rate(exact_first["qawl"], exact_first["n"]),
+            "vanilla": rate(exact_first["vanilla"], exact_first["n"]),
+            "n": exact_first["n"],
+        },
+        "surface_first": {
+            "qawl": rate(surface_first, len(suite.one_word)),
+            "n": len(suite.one_word),
+        },
+        "noise_zero_hits": {
+            "qawl": rate(noise["qawl"], noise["n"]),
+            "vanilla": rate(noise["vanilla"], noise["n"]),
+            "n": noise["n"],
+        },
+        "overall": {
+            "qawl": rate(sum(r["qawl"] for r in passed.values()), len(suite.queries)),
+            "vanilla": rate(sum(r["vanilla"] for r in passed.values()), len(suite.queries)),
+        },
         "documents": len(suite.claims),
         "sources": len(suite.sources),
         "queries": len(suite.queries),
@@ -500,33 +606,65 @@ async def _measure(
 
 
 def evaluate(
-    corpus: Path, sentences: int, seed: int, *, distractors: bool = True, vanilla: bool = True,
-    strategy: keyword.Strategy | None = None, stemmer: str | None = None,
+    corpus: Path,
+    sentences: int,
+    seed: int,
+    *,
+    distractors: bool = True,
+    vanilla: bool = True,
+    strategy: keyword.Strategy | None = None,
+    stemmer: str | None = None,
     settings_override: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     suite = build_suite(corpus, sentences, seed, distractors=distractors)
     with meilisearch_for() as (url, key):
-        result = asyncio.run(run_suite(
-            url, key, suite, vanilla=vanilla, strategy=strategy, stemmer=stemmer,
-            settings_override=settings_override,
-        ))
-    result["config"] = {"corpus": str(corpus), "sentences": sentences, "seed": seed,
-                        "distractors": distractors, "stemmer": stemmer or stem_module.DEFAULT_STEMMER,
-                        "strategy": (strategy or keyword.DEFAULT).__dict__}
+        result = asyncio.run(
+            run_suite(
+                url,
+                key,
+                suite,
+                vanilla=vanilla,
+                strategy=strategy,
+                stemmer=stemmer,
+                settings_override=settings_override,
+            )
+        )
+    result["config"] = {
+        "corpus": str(corpus),
+        "sentences": sentences,
+        "seed": seed,
+        "distractors": distractors,
+        "stemmer": stemmer or stem_module.DEFAULT_STEMMER,
+        "strategy": (strategy or keyword.DEFAULT).__dict__,
+    }
     return result
 
 
 def register(app: typer.Typer) -> None:
     @app.command("keyword")
     def keyword_cmd(
-        corpus: Annotated[Path, typer.Option(help="article corpus (.jsonl.gz, .jsonl, .json, .txt or a folder)")],
-        sentences: Annotated[int, typer.Option(min=1, max=100_000, help="sampled source sentences")] = 2000,
+        corpus: Annotated[
+            Path, typer.Option(help="article corpus (.jsonl.gz, .jsonl, .json, .txt or a folder)")
+        ],
+        sentences: Annotated[
+            int, typer.Option(min=1, max=100_000, help="sampled source sentences")
+        ] = 2000,
         seed: Annotated[int, typer.Option(help="sampling seed")] = 13,
-        distractors: Annotated[bool, typer.Option(help="also index the other sentences of the sampled articles")] = True,
-        stemmer: Annotated[str | None, typer.Option(help="measure another stemmer (light, snowball)")] = None,
-        stem_weight: Annotated[float | None, typer.Option(help="measure another stemmed-query weight")] = None,
-        matching: Annotated[str | None, typer.Option(help="measure another matchingStrategy (last, all, frequency)")] = None,
-        one_typo: Annotated[int | None, typer.Option(help="measure another minWordSizeForTypos.oneTypo")] = None,
+        distractors: Annotated[
+            bool, typer.Option(help="also index the other sentences of the sampled articles")
+        ] = True,
+        stemmer: Annotated[
+            str | None, typer.Option(help="measure another stemmer (light, snowball)")
+        ] = None,
+        stem_weight: Annotated[
+            float | None, typer.Option(help="measure another stemmed-query weight")
+        ] = None,
+        matching: Annotated[
+            str | None, typer.Option(help="measure another matchingStrategy (last, all, frequency)")
+        ] = None,
+        one_typo: Annotated[
+            int | None, typer.Option(help="measure another minWordSizeForTypos.oneTypo")
+        ] = None,
     ) -> None:
         """Keyword robustness per spelling-variant class: qawl vs vanilla Meilisearch (JSON)."""
         if not corpus.exists():
@@ -549,10 +687,21 @@ def register(app: typer.Typer) -> None:
             )
         override = None
         if one_typo is not None:
-            override = {"typoTolerance": {"minWordSizeForTypos": {"oneTypo": one_typo, "twoTypos": max(one_typo + 1, 9)}}}
+            override = {
+                "typoTolerance": {
+                    "minWordSizeForTypos": {"oneTypo": one_typo, "twoTypos": max(one_typo + 1, 9)}
+                }
+            }
         try:
-            result = evaluate(corpus, sentences, seed, distractors=distractors, stemmer=stemmer,
-                              strategy=strategy, settings_override=override)
+            result = evaluate(
+                corpus,
+                sentences,
+                seed,
+                distractors=distractors,
+                stemmer=stemmer,
+                strategy=strategy,
+                settings_override=override,
+            )
         except MeiliBinaryError as exc:
             typer.echo(f"qawl: {exc}", err=True)
             raise typer.Exit(1) from exc

@@ -222,7 +222,7 @@ def test_api_sigkilled_mid_drain_loses_nothing(
         prefix,
         tmp_path,
         secret,
-        extra_env={"QAWL_WORKER_BATCH": "4"},
+        extra_env={"QAWL_WORKER_BATCH": "8"},
     ).start()
     try:
         with httpx.Client(base_url=api.url, timeout=30) as http, ThreadPoolExecutor(8) as pool:

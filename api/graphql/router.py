@@ -1,0 +1,11 @@
+"""The GraphQL HTTP router: strawberry's FastAPI router, answering with orjson."""
+
+from __future__ import annotations
+
+import orjson
+from strawberry.fastapi import GraphQLRouter
+
+
+class QawlGraphQLRouter(GraphQLRouter):  # type: ignore[type-arg]
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from indexer.extract.attribution import AttributionContext, find_attribution
+
+
+def test_verb_first_with_apposition() -> None:
+    att = find_attribution("كشف وزير الخارجية الروسي، سيرغي لافروف، الثلاثاء، أن العدد كبير")
+    assert att.verb == "كشف"
+    assert att.claimant == "وزير الخارجية الروسي سيرغي لافروف"
+    assert att.claimant_type == "person"
+
+
+def test_types() -> None:
+    assert find_attribution("وقالت مصادر طبية إن 5 أشخاص قتلوا.").claimant_type == "organization"
+    assert find_attribution("ذكرت صحيفة الشرق الأوسط أن الاجتماع تأجل.").claimant_type == "media"
+    assert find_attribution("كشف تقرير أممي أن الجوع يتفاقم.").claimant_type == "report"
+
+
+def test_phrases_after_the_statement() -> None:
+    att = find_attribution("تقدمت القوات خمسة كيلومترات، بحسب وكالة رويترز.")
+    assert att.verb == "بحسب" and att.claimant == "وكالة رويترز" and att.claimant_type == "media"
+    att = find_attribution("ارتفع عدد الضحايا إلى 40، وفقا لوزارة الصحة.")
+    assert att.claimant == "وزارة الصحة"
+
+
+def test_nested_attribution_takes_the_original_speaker() -> None:
+    att = find_attribution("ونقلت وكالة فرانس برس عن مسؤول أمني قوله إن 12 شخصا قتلوا.")
+    assert att.claimant == "مسؤول أمني" and att.claimant_type == "person"
+
+
+def test_quote_then_speaker() -> None:
+    att = find_attribution('"الوضع خطير جدا"، قال الوزير.')
+    assert att.claimant == "الوزير"
+
+
+def test_pronoun_resolution_uses_gender() -> None:
+    ctx = AttributionContext()
+    ctx.resolve(find_attribution("وأعلنت وزارة الداخلية أن الطريق أغلق."))
+    ctx.resolve(find_attribution("وقال المتحدث باسم الجيش إن القوات انسحبت."))
+    fem = ctx.resolve(find_attribution("وأضافت في بيان أن التحقيق مستمر."))
+    masc = ctx.resolve(find_attribution('وتابع: "لن نتراجع".'))
+    assert fem.verb == "أضافت"
+    assert fem.claimant == "وزارة الداخلية"
+    assert masc.claimant == "المتحدث باسم الجيش"
+
+
+def test_no_attribution() -> None:
+    att = find_attribution("وتأكد مقتل أكثر من 1300 شخص منذ اندلاع النزاع.")
+    assert att.verb is None and att.claimant is None
+    # "according to the treaty" inside a statement is not a source
+    assert find_attribution("ستقدم روسيا المساعدة وفقا للمعاهدة.").claimant is None
