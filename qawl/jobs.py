@@ -31,7 +31,7 @@ def _emit(obj: object) -> None:
 
 def _meili(settings: IndexerSettings) -> str:
     if not settings.meili_url:
-        raise _fail("MEILI_URL is not set (the queue is drained into an existing Meilisearch)")
+        raise _fail("MEILI_URL is not set: point it at the Meilisearch that holds the indexes")
     return settings.meili_url
 
 

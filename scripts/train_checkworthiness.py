@@ -55,7 +55,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "indexer" / "data" / "checkworthiness.json")
     ap.add_argument("--C", type=float, default=2.0)
     ap.add_argument("--min-df", type=int, default=2)
-    ap.add_argument("--news-weight", type=float, default=3.0, help="weight of ThatiAR news sentences")
+    ap.add_argument("--news-weight", type=float, default=1.0, help="ThatiAR row weight")
     args = ap.parse_args()
 
     dev_texts = {normalize(r[col]) for name, col in DEV for r in read_rows(args.data / name)}

@@ -6,6 +6,6 @@ import orjson
 from strawberry.fastapi import GraphQLRouter
 
 
-class QawlGraphQLRouter(GraphQLRouter):  # type: ignore[type-arg]
+class QawlGraphQLRouter(GraphQLRouter):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -63,7 +63,7 @@ NODE_ATTRS: dict[str, tuple[str, ...]] = {
 def filter_params(f: ClaimFilter | None) -> ClaimFilterParams | None:
     if f is None:
         return None
-    values = {fld.name: getattr(f, fld.name) for fld in dataclasses.fields(f)}  # type: ignore[arg-type]
+    values = {fld.name: getattr(f, fld.name) for fld in dataclasses.fields(f)}
     return ClaimFilterParams(**{k: v for k, v in values.items() if v is not None})
 
 

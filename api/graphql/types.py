@@ -161,42 +161,29 @@ class Claim(Node):
 @strawberry.type
 class Article(Node):
     doc: strawberry.Private[Doc]
+    id: strawberry.ID = strawberry.field(
+        default=strawberry.ID(""), description="Relay global id (use articleId for the plain id)."
+    )
+    article_id: str = ""
+    title: str = ""
+    body: str = ""
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
 
-    @strawberry.field(description="Relay global id (use articleId for the plain id).")
-    def id(self) -> strawberry.ID:  # type: ignore[override]
-        return strawberry.ID(to_global("Article", self.doc["id"]))
-
-    @strawberry.field
-    def article_id(self) -> str:
-        return str(self.doc["id"])
-
-    @strawberry.field
-    def title(self) -> str:
-        return str(self.doc.get("title") or "")
-
-    @strawberry.field
-    def body(self) -> str:
-        return str(self.doc.get("body") or "")
-
-    @strawberry.field
-    def url(self) -> str | None:
-        return self.doc.get("url")
-
-    @strawberry.field
-    def source(self) -> str | None:
-        return self.doc.get("source")
-
-    @strawberry.field
-    def author(self) -> str | None:
-        return self.doc.get("author")
-
-    @strawberry.field
-    def published_at(self) -> datetime | None:
-        return _dt(self.doc.get("published_at"))
-
-    @strawberry.field
-    def updated_at(self) -> datetime | None:
-        return _dt(self.doc.get("updated_at"))
+    def __post_init__(self) -> None:
+        d = self.doc
+        self.id = strawberry.ID(to_global("Article", d["id"]))
+        self.article_id = str(d["id"])
+        self.title = str(d.get("title") or "")
+        self.body = str(d.get("body") or "")
+        self.url = d.get("url")
+        self.source = d.get("source")
+        self.author = d.get("author")
+        self.published_at = _dt(d.get("published_at"))
+        self.updated_at = _dt(d.get("updated_at"))
 
     @strawberry.field(description="Claims of this article in reading order.")
     async def claims(self, info: Info[Context, None]) -> list[Claim]:

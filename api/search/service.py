@@ -411,7 +411,7 @@ class SearchService:
                 total = sum(dist.get(total_facet, {}).values())
             else:
                 total = await self._exact_total(index, query, filter_expr, total_facet, op) or total
-        # a federated (surface + stem) search may serve past maxTotalHits: go on while pages are full
+        # a federated (surface + stem) search may serve past maxTotalHits: go on while full
         return Page(
             hits=hits,
             total=total,

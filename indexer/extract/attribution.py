@@ -346,13 +346,16 @@ def _known_name(word: str) -> bool:
     return word in _KNOWN
 
 
+_GROUP_SOURCE = re.compile(r"^(?:ال)?(?:مصادر|مصدر|شهود|خبراء|مراقب|ناشط|نشطاء|مسؤولين|سكان)")
+
+
 def _sourcey(name: str) -> bool:
     """Does this NP name a possible source (not "حسب تركيز السكر", "وفقا للمعاهدة")?"""
     first = name.split()[0]
     return bool(
         _REPORT.match(name) or _MEDIA.search(name) or _ORG.search(name)
         or _PERSON_TITLE.match(name) or _known_name(first)
-        or re.match(r"^(?:ال)?(?:مصادر|مصدر|شهود|خبراء|مراقبين|مراقبون|ناشطين|نشطاء|مسؤولين|سكان)", name)
+        or _GROUP_SOURCE.match(name)
     )
 
 

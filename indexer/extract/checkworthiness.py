@@ -91,7 +91,7 @@ class Model:
         if not feats:
             return 0.0
         w = self.weights
-        z = self.bias + sum(w.get(f, 0.0) for f in feats) / math.sqrt(len(feats))
+        z = self.bias + sum(filter(None, map(w.get, feats))) / math.sqrt(len(feats))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

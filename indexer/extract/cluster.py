@@ -125,14 +125,63 @@ def content_stems(text: str, norm: str | None = None) -> set[str]:
     }
 
 
+# opposite pairs frequent in news: a claim's polarity on each axis is part of its signature, so
+# "الدولار قرب أعلى مستوى" and "الدولار قرب أدنى مستوى" never share a cluster
+_ANTONYMS = [
+    (
+        "ارتفع ارتفاع يرتفع ارتفعت تصاعد زياده زاد يزيد زادت صعود صعد اعلى اكبر اقصى نمو",
+        "انخفض انخفاض ينخفض انخفضت تراجع تراجعت هبوط هبط نقص ادنى اقل اصغر تقلص انكماش",
+    ),
+    ("فوز فاز يفوز فازت انتصار انتصر", "خساره خسر يخسر خسرت هزيمه هزم"),
+    ("وافق موافقه يوافق وافقت قبول قبل اقر", "رفض يرفض رفضت عارض معارضه"),
+    ("تقدم يتقدم تقدمت", "انسحب انسحاب ينسحب انسحبت"),
+    ("فتح يفتح فتحت افتتاح", "اغلاق اغلق يغلق اغلقت"),
+    ("تاييد ايد يؤيد", "ادان ادانه يدين ندد"),
+    ("استئناف استانف", "تعليق علق يعلق علقت تاجيل اجل"),
+    ("بدء بدا يبدا بدات", "انهاء انهى انتهاء انتهى توقف اوقف"),
+    ("سيطر سيطره يسيطر", "تحرير حرر طرد"),
+    ("هدوء هدنه تهدئه سلام", "مواجهات اشتباكات قتال معارك تصعيد"),
+    ("نجاح نجح", "فشل يفشل فشلت"),
+    ("مقتل قتل", "نجاه نجا"),
+    ("اطلاق اطلق الافراج افرج", "اعتقال اعتقل احتجاز احتجز"),
+]
+_POLARITY: dict[str, tuple[int, str]] = {}
+for _i, (_pos, _neg) in enumerate(_ANTONYMS):
+    for _w in _pos.split():
+        _POLARITY[_w] = (_i, "+")
+    for _w in _neg.split():
+        _POLARITY[_w] = (_i, "-")
+
+
+@lru_cache(maxsize=200_000)
+def _token_info(tok: str) -> tuple[str | None, str | None, bool]:
+    """(content stem or None, polarity mark or None, is a negation) of one normalized token."""
+    hit = (
+        _POLARITY.get(tok)
+        or _POLARITY.get(stem(tok))
+        or (_POLARITY.get(tok[1:]) if len(tok) > 3 else None)
+    )
+    negation = tok in _NEGATION or (tok.startswith("و") and tok[1:] in _NEGATION)
+    content = stem(tok) if tok not in _STOP and tok not in _NEGATION and len(tok) > 2 else None
+    return content, (f"{hit[0]}{hit[1]}" if hit else None), negation
+
+
 def cluster_id(
     text: str, numbers: list[NumberMention] | None = None, norm: str | None = None
 ) -> str:
     norm = norm if norm is not None else normalize(text)
-    toks = _TOKEN.findall(norm)
-    negated = any(t in _NEGATION or (t.startswith("و") and t[1:] in _NEGATION) for t in toks)
-    stems = content_stems(text, norm)
+    stems: set[str] = set()
+    marks: set[str] = set()
+    negated = False
+    for tok in _TOKEN.findall(norm):
+        content, mark, negation = _token_info(tok)
+        if content:
+            stems.add(content)
+        if mark:
+            marks.add(mark)
+        negated = negated or negation
     hashes = sorted(zlib.crc32(s.encode("utf-8")) for s in stems)
     sig = ",".join(str(h) for h in hashes[:2])
     nums = ",".join(sorted({f"{n.value:g}" for n in (numbers or []) if n.unit != "year"}))
-    return stable_id("cluster", sig, nums, "neg" if negated else "pos")
+    polarity = ",".join(sorted(marks))
+    return stable_id("cluster", sig, nums, "neg" if negated else "pos", polarity)

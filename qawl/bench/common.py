@@ -220,6 +220,7 @@ def api_server(
     extra_env: dict[str, str] | None = None,
     workers: int = 1,
     timeout: float = 60.0,
+    app: str = "api.app:create_app",
 ) -> Iterator[ApiHandle]:
     """The API as its own uvicorn process (production settings: uvloop, httptools, no access log).
 
@@ -248,7 +249,7 @@ def api_server(
         sys.executable,
         "-m",
         "uvicorn",
-        "api.app:create_app",
+        app,
         "--factory",
         "--host",
         "127.0.0.1",

@@ -128,12 +128,15 @@ def _env(values: dict[str, str]) -> Iterator[None]:
 
 
 def capture_meili_requests(
-    api_env: dict[str, str], pairs: list[tuple[str, str | None]]
+    api_env: dict[str, str], pairs: list[tuple[str, str | None]], app: str = "api.app:create_app"
 ) -> tuple[list[list[Captured]], list[list[Captured]]]:
     """Run the app in-process once per query and record the Meilisearch requests it makes."""
+    import importlib
+
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    module, _, factory = app.partition(":")
+    create_app = getattr(importlib.import_module(module), factory)
 
     records: list[Captured] = []
     original = MeiliClient.request
@@ -203,7 +206,13 @@ def _bodies(captured: list[list[Captured]]) -> list[list[tuple[str, str, bytes]]
 
 
 def run_search_bench(
-    corpus: Path, articles: int, queries: int, seed: int, concurrency: int, workers: int
+    corpus: Path,
+    articles: int,
+    queries: int,
+    seed: int,
+    concurrency: int,
+    workers: int,
+    app: str = "api.app:create_app",
 ) -> dict[str, Any]:
     prefix = bench_prefix()
     with meili_server() as meili:
@@ -212,11 +221,9 @@ def run_search_bench(
         try:
             pairs = sample_queries(docs, queries, seed)
             log(f"{report.articles} articles, {report.claims} claims; starting the API")
-            with api_server(meili, prefix, workers=workers) as api:
-                log(
-                    f"capturing the Meilisearch requests of {len(pairs)} queries (in-process) ..."
-                )
-                gql_calls, rest_calls = capture_meili_requests(api.env, pairs)
+            with api_server(meili, prefix, workers=workers, app=app) as api:
+                log(f"capturing the Meilisearch requests of {len(pairs)} queries (in-process) ...")
+                gql_calls, rest_calls = capture_meili_requests(api.env, pairs, app)
                 same = _bodies(gql_calls) == _bodies(rest_calls)
                 targets = [
                     Target("raw", *meili.host_port, raw_requests(meili, gql_calls)),
@@ -283,6 +290,7 @@ def run_search_bench(
             "claims": report.claims,
             "seed": seed,
             "api_workers": workers,
+            "api_app": app,
             "api_server": "uvicorn --loop uvloop --http httptools --no-access-log",
             "meili_requests_per_query": {
                 "graphql": _mean_len(gql_calls),
@@ -336,11 +344,14 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(min=2, help="clients in the concurrent phase")
         ] = 16,
         workers: Annotated[int, typer.Option(min=1, help="uvicorn workers of the API process")] = 1,
+        app: Annotated[
+            str, typer.Option(help="API app factory (module:function) to serve", hidden=True)
+        ] = "api.app:create_app",
     ) -> None:
         """GraphQL claims + REST /v1/claims (filter + facets) vs the same requests sent raw."""
         check_file(corpus)
         try:
-            out = run_search_bench(corpus, articles, queries, seed, concurrency, workers)
+            out = run_search_bench(corpus, articles, queries, seed, concurrency, workers, app)
         except BenchError as exc:
             emit({"queries": 0, "error": str(exc)})
             raise typer.Exit(1) from exc

@@ -105,3 +105,26 @@ def test_article_state_never_goes_back(tmp_path: Path) -> None:
     q.finish_many([(j2, ArticleState("a", 3, False, 0))])
     state = q.article_state("a")
     assert state is not None and state.version == 5 and state.deleted
+
+
+def test_cli_lists_and_retries_dead_letters(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from qawl.cli import app
+
+    q = JobQueue.in_dir(tmp_path)
+    job, _ = q.enqueue("fetch", {"url": "http://cms/x"}, article_id="a", version=1)
+    q.claim(1)
+    q.finish(job, "failed", "the CMS answered 404")
+    q.close()
+    monkeypatch.setenv("QAWL_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["jobs", "--failed"])
+    assert listed.exit_code == 0, listed.output
+    dead = [(d["id"], d["error"]) for d in json.loads(listed.stdout)]
+    assert dead == [(job, "the CMS answered 404")]
+    assert runner.invoke(app, ["jobs", "--retry", job]).exit_code == 0
+    assert runner.invoke(app, ["jobs", "--retry", job]).exit_code == 2  # no longer failed
+    assert json.loads(runner.invoke(app, ["jobs"]).stdout)["counts"] == {"queued": 1}

@@ -180,7 +180,8 @@ def small(meili: Meili) -> IndexNames:
 def test_exact_surface_ranks_above_stem_only(meili: Meili, small: IndexNames) -> None:
     ids = [h["id"] for h in run(_search(meili, small, "المرتزقة", first=10)).hits]
     assert set(ids) == {"c1", "c2", "c3", "c4"}
-    assert ids.index("c1") == 3  # مرتزقتهم shares only the stem: last
+    # c2/c3 contain المرتزقة as typed; مرتزقتهم (c1) and بالمرتزقة (c4) share only the stem
+    assert set(ids[:2]) == {"c2", "c3"}, ids
     ids = [h["id"] for h in run(_search(meili, small, "بالمرتزقة", first=10)).hits]
     assert ids[0] == "c4" and set(ids) == {"c1", "c2", "c3", "c4"}
 

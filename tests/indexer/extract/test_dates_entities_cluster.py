@@ -49,3 +49,9 @@ def test_cluster_groups_rewordings_but_not_changed_numbers_or_negation() -> None
     assert _cid("الحكومة توافق على الخطة الجديدة للإسكان") != _cid(
         "الحكومة لا توافق على الخطة الجديدة للإسكان"
     )
+
+
+def test_cluster_keeps_opposite_directions_apart() -> None:
+    up = "الدولار يرتفع قرب أعلى مستوى في ثلاثة أسابيع أمام العملات الرئيسية"
+    down = "الدولار ينخفض قرب أدنى مستوى في ثلاثة أسابيع أمام العملات الرئيسية"
+    assert _cid(up) != _cid(down)
