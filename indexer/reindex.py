@@ -139,7 +139,6 @@ async def reindex(
         claims=f"{names.claims}__reindex_{stamp}", articles=f"{names.articles}__reindex_{stamp}"
     )
     await ensure_indexes(client, names)
-    swapped = False
     try:
         async with _Pause(queue, owner):
             t0 = time.time()
@@ -190,13 +189,11 @@ async def reindex(
                     (live_stats, new_stats),
                 ]
             )
-            swapped = True
         say(f"swapped in ({report.caught_up} articles changed by webhooks meanwhile)")
     finally:
         # after the swap the temporary names hold the old indexes; before it, the half-built ones
         for uid in (new.claims, new.articles, stats_index_name(new.claims)):
             with contextlib.suppress(Exception):
                 await client.delete_index(uid)
-        _ = swapped
     report.seconds = time.monotonic() - start
     return report

@@ -37,54 +37,11 @@ MAX_WORDS = 10  # Meilisearch ignores query words after the 10th
 MatchingStrategy = Literal["last", "all", "frequency"]
 
 # dropped first when a query has more than MAX_WORDS words (normalized forms)
-FUNCTION_WORDS = frozenset(
-    [
-        "في",
-        "من",
-        "على",
-        "الي",
-        "عن",
-        "ان",
-        "او",
-        "ثم",
-        "مع",
-        "ما",
-        "لا",
-        "لم",
-        "لن",
-        "قد",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "تلك",
-        "التي",
-        "الذي",
-        "الذين",
-        "هو",
-        "هي",
-        "هم",
-        "كان",
-        "كانت",
-        "بين",
-        "حتي",
-        "منذ",
-        "بعد",
-        "قبل",
-        "عند",
-        "كل",
-        "اي",
-        "غير",
-        "الا",
-        "اذا",
-        "لكن",
-        "بل",
-        "و",
-        "ف",
-        "ب",
-        "ل",
-        "ك",
-    ]
+_FUNCTION_TEXT = (
+    "في من على الي عن ان او ثم مع ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو "
+    "هي هم كان كانت بين حتي منذ بعد قبل عند كل اي غير الا اذا لكن بل و ف ب ل ك"
 )
+FUNCTION_WORDS = frozenset(normalize(w) for w in _FUNCTION_TEXT.split())
 _STOP_FRAGMENTS = frozenset({"ال"})
 _TOKEN = re.compile(r"\w+")
 _PHRASE = re.compile(r'"([^"]+)"')

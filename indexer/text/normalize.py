@@ -29,6 +29,7 @@ _FOLD = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
 
 
 def strip_diacritics(text: str) -> str:
@@ -45,7 +46,7 @@ def normalize(text: str) -> str:
 
 def fold_digits(text: str) -> str:
     """Only the digit folding (for number parsing on display text)."""
-    return text.translate({**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}})
+    return text.translate(_DIGITS)
 
 
 _TOKEN = re.compile(r"[\w%]+", re.UNICODE)

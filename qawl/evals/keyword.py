@@ -13,7 +13,8 @@ Suite (deterministic for a corpus, ``--sentences N`` and ``--seed S``):
   applied: ``al`` (ال added/removed), ``prefix`` (و ب ل ف ك added, or a وال/بال/... clitic
   removed), ``pronoun`` (attached pronoun), ``plural`` (sound plural/dual added or removed),
   ``diacritics``, ``tatweel``, ``hamza`` (أ إ آ vs ا), ``ya`` (ى/ي), ``ta`` (ة/ه), ``digits``
-  (ASCII vs Arabic-Indic), ``persian`` (ک ی), ``typo`` (one edit in a word of 6+ letters besides ال),
+  (ASCII vs Arabic-Indic), ``persian`` (ک ی), ``typo`` (one edit in a word of 6+ letters
+  besides ال),
   and ``exact`` (unchanged).
 - A query passes when the source (or a sentence with the same normalized text) is in the top 5.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -123,6 +122,3 @@ def test_search_keeps_answering_during_reindex(meili: Meili, tmp_path: Path) -> 
         http.close()
     finally:
         api.stop()
-
-
-_ = os

@@ -7,7 +7,6 @@ import json
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -159,6 +158,3 @@ def test_rotation_duplicates_and_job_status(api: ApiProcess) -> None:
     assert httpx.get(f"{api.url}/v1/jobs/nope", timeout=10).status_code == 404
     job = httpx.get(f"{api.url}/v1/jobs/{first.json()['job_id']}", timeout=10).json()
     assert job["id"] == first.json()["job_id"] and job["status"] in {"queued", "running", "done"}
-
-
-_ = Path
