@@ -74,10 +74,18 @@ class StatsDelta:
         return bool(self.n or self.length or any(self.df.values()))
 
 
+_READY: set[tuple[str, str]] = set()  # (meilisearch url, stats index) with settings applied
+
+
 async def ensure_stats_index(client: MeiliClient, uid: str) -> None:
+    """Create the stats index and apply its settings once per process (not a task per event)."""
+    key = (client.url, uid)
+    if key in _READY and await client.get_index(uid) is not None:
+        return
     if await client.get_index(uid) is None:
         await client.create_index(uid)
     await client.update_settings(uid, STATS_SETTINGS)
+    _READY.add(key)
 
 
 async def _current(client: MeiliClient, uid: str, ids: list[str]) -> dict[str, dict[str, Any]]:

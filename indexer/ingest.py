@@ -66,19 +66,20 @@ async def index_articles(
     async def flush() -> None:
         if not art_batch:
             return
-        for terms in (await fetch_claim_terms(client, names.claims, filter_expr=any_of("article_id", ids))).values():
+        stored = await fetch_claim_terms(client, names.claims, filter_expr=any_of("article_id", ids))
+        for terms in stored.values():
             stats.remove(terms)
         for doc in claim_batch:
             stats.add(claim_terms(doc))
-        # claims of re-indexed articles are replaced: delete the old ones first (tasks run in order)
-        tasks.append(
-            await client.delete_documents_by_filter(
-                names.claims, any_of("article_id", ids) or ""
-            )
-        )
-        tasks.append(await client.add_documents(names.articles, list(art_batch)))
+        # An article's claims are replaced: its stored claims that the new extraction no longer
+        # yields are deleted by id first (tasks run in order). Claims are written before the
+        # articles so that they become searchable one Meilisearch batch sooner.
+        stale = set(stored) - {str(doc["id"]) for doc in claim_batch}
+        if stale:
+            tasks.append(await client.delete_documents(names.claims, sorted(stale)))
         if claim_batch:
             tasks.append(await client.add_documents(names.claims, list(claim_batch)))
+        tasks.append(await client.add_documents(names.articles, list(art_batch)))
         if on_batch:
             on_batch(len(art_batch), len(claim_batch))
         art_batch.clear()
