@@ -98,7 +98,7 @@ CLAIMS = IndexSettings(
         "places", "source", "published_ts", "published_day", "published_month", "has_numbers",
         "number_values", "checkworthiness", "cluster_id", "language", "rating",
     ],
-    sortable_attributes=["published_ts", "checkworthiness", "sentence_index"],
+    sortable_attributes=["published_ts", "checkworthiness", "sentence_index", "id"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=CLAIM_SEARCHABLE, locales=["ara"])],
     stop_words=ARABIC_STOP_WORDS,
     synonyms=SYNONYMS,
@@ -111,7 +111,7 @@ ARTICLE_SEARCHABLE = ["title", "body", "title_stem", "body_stem", "source"]
 ARTICLES = IndexSettings(
     searchable_attributes=ARTICLE_SEARCHABLE,
     filterable_attributes=["id", "source", "published_ts", "updated_ts", "language"],
-    sortable_attributes=["published_ts", "updated_ts"],
+    sortable_attributes=["published_ts", "updated_ts", "id"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=ARTICLE_SEARCHABLE, locales=["ara"])],
     stop_words=ARABIC_STOP_WORDS,
     synonyms=SYNONYMS,
