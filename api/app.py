@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
 from starlette.middleware.cors import CORSMiddleware
 
 from api import webhooks
@@ -19,6 +18,7 @@ from api.graphql.router import QawlGraphQLRouter
 from api.graphql.schema import build_schema
 from api.logging import configure_logging
 from api.metrics import RequestMiddleware
+from api.responses import OrjsonResponse
 from api.rest import claims, health, pages
 from api.rest import similar as similar_rest
 from api.search.service import SearchService
@@ -62,23 +62,23 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         description="Arabic news claims: search, filter, facet, similar claims, webhooks.",
         version="0.1.0",
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
+        default_response_class=OrjsonResponse,
     )
     app.state.settings = settings
 
     @app.exception_handler(QawlError)
     async def qawl_error(_: Request, exc: QawlError) -> Response:
-        return ORJSONResponse(exc.to_json(), status_code=exc.status_code)
+        return OrjsonResponse(exc.to_json(), status_code=exc.status_code)
 
     @app.exception_handler(MeiliError)
     async def meili_error(_: Request, exc: MeiliError) -> Response:
         err = translate(exc)
-        return ORJSONResponse(err.to_json(), status_code=err.status_code)
+        return OrjsonResponse(err.to_json(), status_code=err.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> Response:
         details = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        return ORJSONResponse({"error": {"code": "BAD_USER_INPUT", "message": "invalid request", "details": details}}, status_code=422)
+        return OrjsonResponse({"error": {"code": "BAD_USER_INPUT", "message": "invalid request", "details": details}}, status_code=422)
 
     # pure ASGI middleware, outermost last: CORS (answers preflights, decorates 401/429 too),
     # request id + metrics + access log + error masking, then API keys and rate limits

@@ -1,4 +1,7 @@
-"""FastAPI dependencies: the objects the lifespan owns, reached through app.state."""
+"""FastAPI dependencies: the objects the lifespan owns, reached through app.state.
+
+They are ``async def`` so FastAPI calls them on the event loop instead of a thread-pool hop.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from api.search.service import SearchService
 from api.settings import ApiSettings
 
 
-def get_search(request: Request) -> SearchService:
+async def get_search(request: Request) -> SearchService:
     search: SearchService = request.app.state.search
     return search
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     settings: ApiSettings = request.app.state.settings
     return settings

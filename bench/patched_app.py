@@ -42,8 +42,9 @@ def _build_schema_once(settings: ApiSettings) -> strawberry.Schema:
         ):
             continue
         kept.append(ext)
-    kept.append(lambda: AddValidationRules(rules))
-    schema.extensions = kept
+    if len(kept) < len(schema.extensions):  # per-request limiters found (before 499b310)
+        kept.append(lambda: AddValidationRules(rules))
+        schema.extensions = kept
     return schema
 
 

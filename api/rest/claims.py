@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import ORJSONResponse
 
 from api.deps import get_search
 from api.errors import NotFound
 from api.jsonld import claim_jsonld
+from api.responses import OrjsonResponse
 from api.search.filters import DATE_FACETS, FACETS, SORTS, ClaimFilterParams, build_claim_filter
 from api.search.highlight import safe_highlight
 from api.search.service import ClaimQuery, SearchService
@@ -68,7 +68,7 @@ async def list_claims(
     crop: int | None = Query(
         None, ge=3, le=200, description="crop the highlight to about this many words"
     ),
-) -> ORJSONResponse:
+) -> OrjsonResponse:
     """Search or list claims; the same filters as GraphQL's ClaimFilter (snake_case, repeat a
     parameter for OR within a field)."""
     params = ClaimFilterParams(
@@ -122,7 +122,7 @@ async def list_claims(
             {"date": k, "count": v}
             for k, v in sorted(page.facets.get(DATE_FACETS[histogram], {}).items())
         ]
-    return ORJSONResponse(body)
+    return OrjsonResponse(body)
 
 
 @router.get(
@@ -137,13 +137,13 @@ async def list_claims(
         },
     },
 )
-async def get_claim(claim_id: str, search: Search, request: Request) -> ORJSONResponse:
+async def get_claim(claim_id: str, search: Search, request: Request) -> OrjsonResponse:
     found = await search.claims_by_ids([claim_id])
     if claim_id not in found:
         raise NotFound(f"claim {claim_id} not found")
     if "application/ld+json" in request.headers.get("accept", ""):
-        return ORJSONResponse(claim_jsonld(found[claim_id]), media_type="application/ld+json")
-    return ORJSONResponse(found[claim_id])
+        return OrjsonResponse(claim_jsonld(found[claim_id]), media_type="application/ld+json")
+    return OrjsonResponse(found[claim_id])
 
 
 @router.get("/articles", responses=ERRORS, tags=["articles"])
@@ -152,10 +152,10 @@ async def list_articles(
     q: str | None = Query(None, max_length=10_000),
     limit: int = Query(20, ge=0, le=100),
     after: str | None = None,
-) -> ORJSONResponse:
+) -> OrjsonResponse:
     """Search articles; without `q`, newest first."""
     page = await search.search_articles(q, limit, after)
-    return ORJSONResponse(
+    return OrjsonResponse(
         {
             "total": page.total,
             "articles": page.hits,
@@ -169,7 +169,7 @@ async def list_articles(
     responses={**ERRORS, 404: {"description": "NOT_FOUND"}},
     tags=["articles"],
 )
-async def get_article(article_id: str, search: Search) -> ORJSONResponse:
+async def get_article(article_id: str, search: Search) -> OrjsonResponse:
     """The article (id, title, body, url, source, published_at, updated_at, ...) and its
     claims in reading order."""
     found = await search.articles_by_ids([article_id])
@@ -177,4 +177,4 @@ async def get_article(article_id: str, search: Search) -> ORJSONResponse:
         raise NotFound(f"article {article_id} not found")
     article = {"updated_at": None, **found[article_id]}
     article["claims"] = await search.article_claims(article_id)
-    return ORJSONResponse(article)
+    return OrjsonResponse(article)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import ORJSONResponse, Response
+from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import get_search
+from api.responses import OrjsonResponse
 from api.search.service import SearchService
 
 router = APIRouter(tags=["health"])
@@ -21,7 +22,7 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", responses={503: {"description": "Meilisearch unreachable or indexes missing"}})
 async def readyz(search: SearchService = Depends(get_search)) -> Response:
     ok, reason = await search.ready()
-    return ORJSONResponse({"status": "ready" if ok else "unavailable", "reason": reason}, status_code=200 if ok else 503)
+    return OrjsonResponse({"status": "ready" if ok else "unavailable", "reason": reason}, status_code=200 if ok else 503)
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import ORJSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import get_search
+from api.responses import OrjsonResponse
 from api.search.filters import ClaimFilterParams, build_claim_filter
 from api.search.service import SearchService
 
@@ -51,7 +51,7 @@ class SimilarRequest(BaseModel):
 
 
 @router.post("/claims/similar")
-async def similar_claims(body: SimilarRequest, search: Search) -> ORJSONResponse:
+async def similar_claims(body: SimilarRequest, search: Search) -> OrjsonResponse:
     params = ClaimFilterParams(**body.filter.model_dump()) if body.filter else None
     matches = await search.similar.match(body.text, body.first, build_claim_filter(params))
-    return ORJSONResponse({"matches": [{"score": m.score, "claim": m.doc} for m in matches]})
+    return OrjsonResponse({"matches": [{"score": m.score, "claim": m.doc} for m in matches]})

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import ORJSONResponse
 
 from api.errors import (
     BadUserInput,
@@ -19,6 +18,7 @@ from api.errors import (
     UnprocessableInput,
     UnsupportedMediaType,
 )
+from api.responses import OrjsonResponse
 from api.settings import ApiSettings, hash_key
 from api.webhooks.adapters import EventError, parse_event
 from api.webhooks.runtime import WebhookRuntime, get_runtime
@@ -64,7 +64,7 @@ async def receive_article_event(
     event: Annotated[
         str | None, Query(max_length=64, description="event name when the body has none (Ghost)")
     ] = None,
-) -> ORJSONResponse:
+) -> OrjsonResponse:
     """Verify, persist to the durable queue, answer 202 ``{"job_id"}``; a worker does the rest."""
     if not _json_type(request.headers.get("content-type", "")):
         raise UnsupportedMediaType("webhook bodies must be sent as Content-Type: application/json")
@@ -91,17 +91,17 @@ async def receive_article_event(
     )
     if created:
         runtime.notify()
-    return ORJSONResponse({"job_id": job_id, "duplicate": not created}, status_code=202)
+    return OrjsonResponse({"job_id": job_id, "duplicate": not created}, status_code=202)
 
 
 @router.get("/jobs/{job_id}", responses={404: {}}, summary="State of a webhook or re-index job")
 async def get_job(
     job_id: str, runtime: Annotated[WebhookRuntime, Depends(get_runtime)]
-) -> ORJSONResponse:
+) -> OrjsonResponse:
     job = await asyncio.to_thread(runtime.queue.get, job_id) if len(job_id) <= 64 else None
     if job is None:
         raise NotFound(f"no job {job_id!r}")
-    return ORJSONResponse(job.public())
+    return OrjsonResponse(job.public())
 
 
 def require_admin(request: Request) -> None:
@@ -130,9 +130,9 @@ def require_admin(request: Request) -> None:
     dependencies=[Depends(require_admin)],
     summary="Rebuild the indexes from the stored articles and swap them in",
 )
-async def admin_reindex(runtime: Annotated[WebhookRuntime, Depends(get_runtime)]) -> ORJSONResponse:
+async def admin_reindex(runtime: Annotated[WebhookRuntime, Depends(get_runtime)]) -> OrjsonResponse:
     try:
         job_id = runtime.start_reindex()
     except ReindexBusy as exc:
         raise Conflict(str(exc)) from exc
-    return ORJSONResponse({"job_id": job_id}, status_code=202)
+    return OrjsonResponse({"job_id": job_id}, status_code=202)

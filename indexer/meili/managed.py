@@ -97,7 +97,7 @@ class ManagedMeilisearch:
 
     data_dir: Path | None = None
     port: int = 0
-    master_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    master_key: str = field(default_factory=lambda: secrets.token_hex(24))  # hex: never starts with "-"
     max_indexing_memory: str = "2 GiB"
     max_indexing_threads: int = 2
     binary: Path | None = None
@@ -134,7 +134,7 @@ class ManagedMeilisearch:
             "--db-path", str(self.data_dir / "data.ms"),
             "--dump-dir", str(self.data_dir / "dumps"),
             "--snapshot-dir", str(self.data_dir / "snapshots"),
-            "--master-key", self.master_key,
+            f"--master-key={self.master_key}",
             "--env", "development",
             "--no-analytics",
             "--max-indexing-memory", self.max_indexing_memory,
