@@ -213,3 +213,15 @@ def test_rest_facets_and_histogram(sapi: TestClient) -> None:
     assert {b["date"]: b["count"] for b in body["histogram"]} == dict(
         Counter(d["published_month"] for d in docs if d["published_month"])
     )
+
+
+def test_facet_first_keeps_the_most_frequent_values(sapi: TestClient) -> None:
+    q = "query($n: Int!) { claims(first: 1) { facets { claimants(first: $n) { value count } } } }"
+    full = gql(sapi, q, n=100)["data"]["claims"]["facets"]["claimants"]
+    top = gql(sapi, q, n=2)["data"]["claims"]["facets"]["claimants"]
+    assert len(full) > 2
+    counts = [f["count"] for f in full]
+    assert counts == sorted(counts, reverse=True)
+    assert top == full[:2]
+    err = gql(sapi, q, n=101)["errors"][0]
+    assert err["extensions"]["code"] == "BAD_USER_INPUT"
