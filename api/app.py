@@ -45,8 +45,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
                 log.warning("no search-only key from Meilisearch yet: %s", exc)
         reader = MeiliClient(settings.meili_url, read_key) if read_key else admin
         app.state.meili = admin
-        app.state.search = SearchService(reader, settings.claims_index, settings.articles_index, settings.max_first,
-                                         settings_client=admin)
+        app.state.search = SearchService(
+            reader, settings.claims_index, settings.articles_index, settings.max_first, settings_client=admin
+        )
         for uid in (settings.claims_index, settings.articles_index):
             await app.state.search.index_info(uid)
         try:
@@ -78,7 +79,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> Response:
         details = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-        return OrjsonResponse({"error": {"code": "BAD_USER_INPUT", "message": "invalid request", "details": details}}, status_code=422)
+        return OrjsonResponse(
+            {"error": {"code": "BAD_USER_INPUT", "message": "invalid request", "details": details}}, status_code=422
+        )
 
     # pure ASGI middleware, outermost last: CORS (answers preflights, decorates 401/429 too),
     # request id + metrics + access log + error masking, then API keys and rate limits
@@ -100,7 +103,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def get_context(request: Request) -> Context:
         return Context(request.app.state.search, getattr(request.state, "request_id", "-"))
 
-    graphql = QawlGraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql" if settings.graphiql_enabled else None)
+    graphql = QawlGraphQLRouter(
+        schema, context_getter=get_context, graphql_ide="graphiql" if settings.graphiql_enabled else None
+    )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(health.router)
     app.include_router(claims.router)

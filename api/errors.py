@@ -80,7 +80,11 @@ def translate(exc: MeiliError) -> QawlError:
         return SearchUnavailable("the search service is unavailable, try again shortly")
     if isinstance(exc, MeiliApiError):
         if exc.code in {"index_not_found", "document_not_found"}:
-            return SearchUnavailable("the search indexes are not ready") if exc.code == "index_not_found" else NotFound("not found")
+            return (
+                SearchUnavailable("the search indexes are not ready")
+                if exc.code == "index_not_found"
+                else NotFound("not found")
+            )
         if exc.code.startswith("invalid_search") or exc.code.startswith("invalid_document"):
             return BadUserInput(exc.message)
     return QawlError("internal error")

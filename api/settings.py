@@ -8,7 +8,19 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "placeholder", "masterkey", "master_key", "xxx", "todo", "test", "password"}
+_PLACEHOLDERS = {
+    "",
+    "changeme",
+    "change-me",
+    "secret",
+    "placeholder",
+    "masterkey",
+    "master_key",
+    "xxx",
+    "todo",
+    "test",
+    "password",
+}
 
 
 def _is_placeholder(value: str) -> bool:

@@ -103,7 +103,9 @@ async def index_articles(
     return report
 
 
-async def index_claims(client: MeiliClient, names: IndexNames, claims: Iterable[Claim], batch_size: int = 5000) -> IngestReport:
+async def index_claims(
+    client: MeiliClient, names: IndexNames, claims: Iterable[Claim], batch_size: int = 5000
+) -> IngestReport:
     """Push already-built claims (imported verified claims)."""
     report = IngestReport()
     tasks: list[int] = []
@@ -112,7 +114,9 @@ async def index_claims(client: MeiliClient, names: IndexNames, claims: Iterable[
     pushed: dict[str, list[str]] = {}  # terms of claims pushed by this call (a later duplicate id replaces them)
 
     async def push() -> None:
-        stored = await fetch_claim_terms(client, names.claims, ids=[str(d["id"]) for d in batch if d["id"] not in pushed])
+        stored = await fetch_claim_terms(
+            client, names.claims, ids=[str(d["id"]) for d in batch if d["id"] not in pushed]
+        )
         for doc in batch:
             old = pushed.get(str(doc["id"]), stored.get(str(doc["id"])))
             if old is not None:

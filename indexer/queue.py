@@ -232,7 +232,7 @@ class JobQueue:
                         SELECT 1 FROM jobs e
                         WHERE e.article_id = j.article_id AND e.seq < j.seq
                           AND e.status IN ('queued', 'running'))
-                    ORDER BY j.seq LIMIT ?""",  # noqa: S608 - only placeholders are formatted in
+                    ORDER BY j.seq LIMIT ?""",
                 (now, *kinds, limit),
             ).fetchall()
             seqs = [r[0] for r in rows]
@@ -240,11 +240,11 @@ class JobQueue:
                 return []
             qmarks = ",".join("?" * len(seqs))
             db.execute(
-                f"UPDATE jobs SET status='running', lease_owner=?, lease_until=?, updated_at=? "  # noqa: S608
+                f"UPDATE jobs SET status='running', lease_owner=?, lease_until=?, updated_at=? "
                 f"WHERE seq IN ({qmarks})",
                 (self.owner, now + self.lease_seconds, now, *seqs),
             )
-            got = db.execute(f"SELECT * FROM jobs WHERE seq IN ({qmarks}) ORDER BY seq", seqs)  # noqa: S608
+            got = db.execute(f"SELECT * FROM jobs WHERE seq IN ({qmarks}) ORDER BY seq", seqs)
             return [_job(r, got.description) for r in got.fetchall()]
 
     def _reclaim(self, db: sqlite3.Connection, now: float) -> None:
@@ -281,7 +281,7 @@ class JobQueue:
         marks = ",".join("?" * len(job_ids))
         with self._tx() as db:
             db.execute(
-                "UPDATE jobs SET lease_until=? WHERE status='running' AND lease_owner=? "  # noqa: S608
+                "UPDATE jobs SET lease_until=? WHERE status='running' AND lease_owner=? "
                 f"AND id IN ({marks})",
                 (now + self.lease_seconds, self.owner, *job_ids),
             )
@@ -355,7 +355,7 @@ class JobQueue:
             for i in range(0, len(article_ids), 500):
                 chunk = article_ids[i : i + 500]
                 rows = self._db.execute(
-                    "SELECT article_id, version, deleted, applied_at FROM article_state "  # noqa: S608
+                    "SELECT article_id, version, deleted, applied_at FROM article_state "
                     f"WHERE article_id IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
@@ -412,7 +412,7 @@ class JobQueue:
         with self._tx() as db:
             self._reclaim(db, time.time())
             row = db.execute(
-                f"SELECT COUNT(*) FROM jobs WHERE status='running' AND kind IN ({marks})",  # noqa: S608
+                f"SELECT COUNT(*) FROM jobs WHERE status='running' AND kind IN ({marks})",
                 kinds,
             ).fetchone()
         return int(row[0])

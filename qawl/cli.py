@@ -11,12 +11,13 @@ from typing import Annotated
 import orjson
 import typer
 
-from indexer.extract import extract_claims, prepare_article
 from indexer.claims_import import is_claims_path, read_claims_files
+from indexer.extract import extract_claims, prepare_article
 from indexer.ingest import IndexNames, IngestReport, ensure_indexes, index_articles, index_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliError
 from indexer.meili.managed import MeiliBinaryError, meilisearch_for
+from indexer.models import Article
 from indexer.readers import ReadError, expand_paths, read_articles
 from indexer.settings import IndexerSettings
 
@@ -39,8 +40,8 @@ def _check_paths(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _read_all(files: list[Path], errors: list[str]) -> list:  # type: ignore[type-arg]
-    articles = []
+def _read_all(files: list[Path], errors: list[str]) -> list[Article]:
+    articles: list[Article] = []
     for path in files:
         for item in read_articles(path):
             if isinstance(item, ReadError):
@@ -50,7 +51,9 @@ def _read_all(files: list[Path], errors: list[str]) -> list:  # type: ignore[typ
     return articles
 
 
-async def _index(url: str, key: str, files: list[Path], settings: IndexerSettings, progress: bool = True) -> IngestReport:
+async def _index(
+    url: str, key: str, files: list[Path], settings: IndexerSettings, progress: bool = True
+) -> IngestReport:
     errors: list[str] = []
     claim_files = [f for f in files if is_claims_path(f)]  # verified claims: indexer/claims_import.py
     claims = read_claims_files(claim_files, errors)
@@ -82,8 +85,11 @@ def _summary(report: IngestReport) -> None:
         typer.echo(f"qawl: skipped {err}", err=True)
     for err in report.failed_tasks:
         typer.echo(f"qawl: Meilisearch task failed: {err}", err=True)
-    typer.echo(f"indexed {report.articles} articles, {report.claims} claims"
-               + (f", {len(report.errors)} input errors" if report.errors else ""), err=True)
+    typer.echo(
+        f"indexed {report.articles} articles, {report.claims} claims"
+        + (f", {len(report.errors)} input errors" if report.errors else ""),
+        err=True,
+    )
 
 
 @app.command()
@@ -92,8 +98,10 @@ def index(paths: Annotated[list[Path], typer.Argument(help="article/claims files
     files = _check_paths(paths)
     settings = IndexerSettings()
     if not settings.meili_url:
-        typer.echo("qawl: MEILI_URL is not set: indexing into a temporary managed Meilisearch "
-                   "(use `qawl dev` to serve it)", err=True)
+        typer.echo(
+            "qawl: MEILI_URL is not set: indexing into a temporary managed Meilisearch (use `qawl dev` to serve it)",
+            err=True,
+        )
     try:
         with meilisearch_for(data_dir=None) as (url, key):
             report = asyncio.run(_index(url, key, files, settings))
@@ -154,9 +162,13 @@ def dev(
         with meilisearch_for(data_dir=data_dir) as (url, key):
             typer.echo(f"qawl: Meilisearch at {url}", err=True)
             if not no_seeds:
-                report = asyncio.run(_index(url, key, _check_paths([seeds or REPO_ROOT / "seeds"]), settings, progress=False))
+                report = asyncio.run(
+                    _index(url, key, _check_paths([seeds or REPO_ROOT / "seeds"]), settings, progress=False)
+                )
                 _summary(report)
-            typer.echo(f"qawl: GraphiQL at http://{host}:{port}/graphql  (search page: http://{host}:{port}/)", err=True)
+            typer.echo(
+                f"qawl: GraphiQL at http://{host}:{port}/graphql  (search page: http://{host}:{port}/)", err=True
+            )
             _serve(url, key, host, port)
     except (MeiliError, MeiliBinaryError) as exc:
         raise fail(str(exc), 1) from exc

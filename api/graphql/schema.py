@@ -44,18 +44,39 @@ from api.settings import ApiSettings
 
 DEFAULT_FIRST = 20
 FACET_FIELD_TO_ATTR = {
-    "claimants": "claimant", "places": "places", "people": "people", "organizations": "organizations",
-    "sources": "source", "claimantTypes": "claimant_type",
+    "claimants": "claimant",
+    "places": "places",
+    "people": "people",
+    "organizations": "organizations",
+    "sources": "source",
+    "claimantTypes": "claimant_type",
 }
 # Claim fields -> the document attributes they read; a field missing here reads every attribute
 NODE_ATTRS: dict[str, tuple[str, ...]] = {
-    "__typename": (), "id": ("id",), "claimId": ("id",), "text": ("text",), "highlight": ("text",),
-    "claimant": ("claimant",), "claimantType": ("claimant_type",), "attributionVerb": ("attribution_verb",),
-    "isQuote": ("is_quote",), "numbers": ("numbers",), "people": ("people",),
-    "organizations": ("organizations",), "places": ("places",), "dates": ("dates",),
-    "checkworthiness": ("checkworthiness",), "kind": ("kind",), "articleId": ("article_id",),
-    "sentenceIndex": ("sentence_index",), "publishedAt": ("published_at",), "source": ("source",),
-    "url": ("url",), "clusterId": ("cluster_id",), "rating": ("rating",), "article": ("article_id",),
+    "__typename": (),
+    "id": ("id",),
+    "claimId": ("id",),
+    "text": ("text",),
+    "highlight": ("text",),
+    "claimant": ("claimant",),
+    "claimantType": ("claimant_type",),
+    "attributionVerb": ("attribution_verb",),
+    "isQuote": ("is_quote",),
+    "numbers": ("numbers",),
+    "people": ("people",),
+    "organizations": ("organizations",),
+    "places": ("places",),
+    "dates": ("dates",),
+    "checkworthiness": ("checkworthiness",),
+    "kind": ("kind",),
+    "articleId": ("article_id",),
+    "sentenceIndex": ("sentence_index",),
+    "publishedAt": ("published_at",),
+    "source": ("source",),
+    "url": ("url",),
+    "clusterId": ("cluster_id",),
+    "rating": ("rating",),
+    "article": ("article_id",),
     "relatedClaims": ("cluster_id",),
 }
 
@@ -123,8 +144,10 @@ def _page_info(page: Page) -> PageInfo:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Search claims: keyword query, filter, sort; a Relay connection. Without a query "
-                                  "claims are listed newest first and pages go as deep as the listing does.")
+    @strawberry.field(
+        description="Search claims: keyword query, filter, sort; a Relay connection. Without a query "
+        "claims are listed newest first and pages go as deep as the listing does."
+    )
     async def claims(
         self,
         info: Info[Context, None],
@@ -133,8 +156,10 @@ class Query:
         sort: ClaimSort | None = None,
         first: int = DEFAULT_FIRST,
         after: str | None = None,
-        crop: Annotated[int | None, strawberry.argument(
-            description="crop the highlight to about this many words around the first match")] = None,
+        crop: Annotated[
+            int | None,
+            strawberry.argument(description="crop the highlight to about this many words around the first match"),
+        ] = None,
     ) -> ClaimConnection:
         if crop is not None and not 3 <= crop <= 200:
             raise BadUserInput("crop must be between 3 and 200 words")
@@ -153,10 +178,15 @@ class Query:
             )
         )
         edges = [ClaimEdge(cursor=c, node=Claim(doc=hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
-        return ClaimConnection(edges=edges, page_info=_page_info(page), total_count=page.total,
-                               facets=ClaimFacets(dist=page.facets))
+        return ClaimConnection(
+            edges=edges, page_info=_page_info(page), total_count=page.total, facets=ClaimFacets(dist=page.facets)
+        )
 
-    @strawberry.field(description="Stored claims that state the same thing as `text` (a tweet, a sentence or a paragraph), best first.")
+    @strawberry.field(
+        description=(
+            "Stored claims that state the same thing as `text` (a tweet, a sentence or a paragraph), best first."
+        )
+    )
     async def similar_claims(
         self,
         info: Info[Context, None],

@@ -44,15 +44,15 @@ async def list_claims(
     sort: Literal[
         "RELEVANCE", "PUBLISHED_AT_DESC", "PUBLISHED_AT_ASC", "CHECKWORTHINESS_DESC"
     ] = "RELEVANCE",
-    claimant: StrList = [],  # noqa: B006 - FastAPI query lists
-    claimant_type: StrList = [],  # noqa: B006
-    person: StrList = [],  # noqa: B006
-    organization: StrList = [],  # noqa: B006
-    place: StrList = [],  # noqa: B006
-    source: StrList = [],  # noqa: B006
-    article_id: StrList = [],  # noqa: B006
-    kind: StrList = [],  # noqa: B006
-    cluster_id: StrList = [],  # noqa: B006
+    claimant: StrList = [],
+    claimant_type: StrList = [],
+    person: StrList = [],
+    organization: StrList = [],
+    place: StrList = [],
+    source: StrList = [],
+    article_id: StrList = [],
+    kind: StrList = [],
+    cluster_id: StrList = [],
     published_after: datetime | None = None,
     published_before: datetime | None = None,
     has_numbers: bool | None = None,

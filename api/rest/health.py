@@ -22,7 +22,9 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", responses={503: {"description": "Meilisearch unreachable or indexes missing"}})
 async def readyz(search: SearchService = Depends(get_search)) -> Response:
     ok, reason = await search.ready()
-    return OrjsonResponse({"status": "ready" if ok else "unavailable", "reason": reason}, status_code=200 if ok else 503)
+    return OrjsonResponse(
+        {"status": "ready" if ok else "unavailable", "reason": reason}, status_code=200 if ok else 503
+    )
 
 
 @router.get("/metrics", include_in_schema=False)

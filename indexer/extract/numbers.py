@@ -503,7 +503,7 @@ def extract_numbers(text: str) -> list[NumberMention]:
 
 
 def _share_ranges(folded: str, found: list[tuple[int, NumberMention]]) -> None:
-    """In "بين 10 و20 جنديا" / "من 2 إلى 3 أسابيع" / "10-20" the first bound counts what the second does."""  # noqa: E501
+    """In "بين 10 و20 جنديا" / "من 2 إلى 3 أسابيع" / "10-20" the first bound counts what the second does."""
     for (s1, m1), (s2, m2) in itertools.pairwise(found):
         gap = folded[s1 + len(m1.text) : s2]
         if _RANGE_GAP.match(gap) and m1.unit is None and m2.unit != "year":
@@ -513,7 +513,7 @@ def _share_ranges(folded: str, found: list[tuple[int, NumberMention]]) -> None:
 
 
 def _number_words(folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, NumberMention]]:
-    """Quantities written in words: "ثلاثة آلاف جندي", "ألفي شخص", "خمسة وعشرين", "مئات المدنيين"."""  # noqa: E501
+    """Quantities written in words: "ثلاثة آلاف جندي", "ألفي شخص", "خمسة وعشرين", "مئات المدنيين"."""
     out: list[tuple[int, NumberMention]] = []
     if _ALL_FORMS.isdisjoint(folded.split()) and _ALL_FORMS.isdisjoint(_WORD_RE.findall(folded)):
         return out

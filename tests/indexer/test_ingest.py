@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from indexer.extract import extract_claims, prepare_article
-from indexer.ingest import IndexNames, ensure_indexes, index_articles
 from indexer.index_settings import CLAIMS
+from indexer.ingest import IndexNames, ensure_indexes, index_articles
 from tests.conftest import Meili, run, seed_articles
 
 
@@ -35,4 +35,6 @@ def test_seeds_index_into_claims_and_articles(meili: Meili, prefix: str) -> None
     assert stored == extracted
     assert articles == 2
     assert settings["localizedAttributes"][0]["locales"] == ["ara"]
-    assert settings["filterableAttributes"] and set(CLAIMS.filterable_attributes) <= set(settings["filterableAttributes"])
+    assert settings["filterableAttributes"] and set(CLAIMS.filterable_attributes) <= set(
+        settings["filterableAttributes"]
+    )

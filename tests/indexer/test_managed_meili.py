@@ -7,7 +7,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from indexer.meili.managed import MEILI_SHA256, NPM_BINARY, ManagedMeilisearch, MeiliBinaryError, find_binary, verify_npm_binary
+from indexer.meili.managed import (
+    MEILI_SHA256,
+    NPM_BINARY,
+    ManagedMeilisearch,
+    MeiliBinaryError,
+    find_binary,
+    verify_npm_binary,
+)
 
 
 def test_npm_binary_is_pinned_and_executable() -> None:

@@ -19,12 +19,32 @@ def test_extract_prints_json_lines() -> None:
     assert proc.returncode == 0, proc.stderr
     claims = [json.loads(line) for line in proc.stdout.splitlines()]
     assert claims and all(c["article_id"] == "003_ac68457011d44b46" for c in claims)
-    required = {"id", "article_id", "kind", "text", "claimant", "claimant_type", "attribution_verb", "is_quote",
-                "numbers", "people", "organizations", "places", "dates", "checkworthiness", "sentence_index",
-                "cluster_id", "published_at", "source", "url"}
+    required = {
+        "id",
+        "article_id",
+        "kind",
+        "text",
+        "claimant",
+        "claimant_type",
+        "attribution_verb",
+        "is_quote",
+        "numbers",
+        "people",
+        "organizations",
+        "places",
+        "dates",
+        "checkworthiness",
+        "sentence_index",
+        "cluster_id",
+        "published_at",
+        "source",
+        "url",
+    }
     assert required <= set(claims[0])
     # stable ids: the same text gives the same ids
-    again = [json.loads(line)["id"] for line in _run("extract", str(SEEDS / "003_ac68457011d44b46.txt")).stdout.splitlines()]
+    again = [
+        json.loads(line)["id"] for line in _run("extract", str(SEEDS / "003_ac68457011d44b46.txt")).stdout.splitlines()
+    ]
     assert again == [c["id"] for c in claims]
 
 

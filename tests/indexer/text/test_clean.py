@@ -4,7 +4,10 @@ from indexer.text.clean import clean_body
 
 
 def test_repeated_paragraphs_and_html_are_cleaned() -> None:
-    body = "<p>قال الوزير إن 5 أشخاص قتلوا.</p><p>اقرأ أيضا: خبر آخر</p><p>قال الوزير إن 5 أشخاص قتلوا.</p><script>x()</script>"  # noqa: E501
+    body = (
+        "<p>قال الوزير إن 5 أشخاص قتلوا.</p><p>اقرأ أيضا: خبر آخر</p>"
+        "<p>قال الوزير إن 5 أشخاص قتلوا.</p><script>x()</script>"
+    )
     assert clean_body(body) == "قال الوزير إن 5 أشخاص قتلوا."
 
 
