@@ -53,8 +53,12 @@ class Strategy:
     measurement with ``qawl eval keyword``)."""
 
     stem_weight: float = 0.9
-    surface_matching: MatchingStrategy = "last"
-    stem_matching: MatchingStrategy = "last"
+    # "frequency" (drop the most frequent words first when not all match) measured better than
+    # Meilisearch's default "last": with "last", 2,000 SaudiNewsNet sentences (seed 1) gave prefix
+    # 0.978, pronoun 0.983, plural 0.980; on 300 (seed 1) "frequency" gave 0.997 / 1.0 / 1.0
+    # against 0.983 / 0.993 / 0.993 for "last" (stem weight 0.7), exact_first and ال noise equal
+    surface_matching: MatchingStrategy = "frequency"
+    stem_matching: MatchingStrategy = "frequency"
     stemmer: StemmerName | None = None
 
 
