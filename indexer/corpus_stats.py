@@ -70,6 +70,18 @@ class StatsDelta:
         self.n -= 1
         self.length -= len(terms)
 
+    def merge(self, other: StatsDelta) -> None:
+        self.df.update(other.df)  # Counter.update adds (negative counts included)
+        self.n += other.n
+        self.length += other.length
+
+    def take(self) -> StatsDelta:
+        """Move the collected changes out, leaving this delta empty."""
+        out = StatsDelta()
+        out.merge(self)
+        self.df, self.n, self.length = Counter(), 0, 0
+        return out
+
     def __bool__(self) -> bool:
         return bool(self.n or self.length or any(self.df.values()))
 

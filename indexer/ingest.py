@@ -54,8 +54,13 @@ async def index_articles(
     batch_size: int = 2000,
     on_batch: Callable[[int, int], None] | None = None,
     wait: bool = True,
+    stats_sink: StatsDelta | None = None,
 ) -> IngestReport:
-    """Extract and push ``articles``; an article's previous claims are replaced, not duplicated."""
+    """Extract and push ``articles``; an article's previous claims are replaced, not duplicated.
+
+    The BM25 statistics change is applied before returning, or added to ``stats_sink`` for the
+    caller to apply later (the webhook worker coalesces them off the latency path).
+    """
     report = IngestReport()
     tasks: list[int] = []
     art_batch: list[dict[str, object]] = []
@@ -99,7 +104,10 @@ async def index_articles(
     await flush()
     if wait:
         await wait_all(client, tasks, report)
-    await apply_delta(client, names.claims, stats)
+    if stats_sink is not None:
+        stats_sink.merge(stats)
+    else:
+        await apply_delta(client, names.claims, stats)
     return report
 
 

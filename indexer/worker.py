@@ -41,6 +41,7 @@ class WorkerConfig:
     # rounds in flight; 1 because the BM25 statistics (indexer/corpus_stats.py) are updated
     # read-modify-write and must not be written by two rounds at once
     concurrency: int = 1
+    stats_flush_s: float = 5.0
     batch: int = 64  # jobs claimed together in a round (distinct articles)
     poll_interval: float = 0.05
     max_attempts: int = 6
@@ -59,9 +60,11 @@ class IndexingFailed(Exception):
     """A Meilisearch task of the job failed (counted as an attempt, retried with back-off)."""
 
 
-async def upsert_articles(client: MeiliClient, names: IndexNames, articles: list[Article]) -> int:
-    """Index articles and replace their claims (3 Meilisearch tasks); returns the claim count."""
-    report = await index_articles(client, names, articles, wait=True)
+async def upsert_articles(
+    client: MeiliClient, names: IndexNames, articles: list[Article], stats_sink: StatsDelta | None = None
+) -> int:
+    """Index articles and replace their claims; returns the claim count."""
+    report = await index_articles(client, names, articles, wait=True, stats_sink=stats_sink)
     if report.failed_tasks:
         raise IndexingFailed("; ".join(report.failed_tasks))
     return report.claims
@@ -72,7 +75,11 @@ async def upsert_article(client: MeiliClient, names: IndexNames, article: Articl
 
 
 async def delete_articles(
-    client: MeiliClient, names: IndexNames, article_ids: list[str], task_timeout: float = 120.0
+    client: MeiliClient,
+    names: IndexNames,
+    article_ids: list[str],
+    task_timeout: float = 120.0,
+    stats_sink: StatsDelta | None = None,
 ) -> None:
     """Remove articles and every claim extracted from them (and their BM25 statistics)."""
     stats = StatsDelta()
@@ -92,7 +99,10 @@ async def delete_articles(
             await client.wait_for_task(uid, timeout=task_timeout)
         except MeiliTaskFailed as exc:
             raise IndexingFailed(str(exc)) from exc
-    await apply_delta(client, names.claims, stats)
+    if stats_sink is not None:
+        stats_sink.merge(stats)
+    else:
+        await apply_delta(client, names.claims, stats)
 
 
 async def delete_article(
@@ -124,6 +134,10 @@ class Worker:
         self._indexes_ready = False
         self._inflight: dict[asyncio.Task[None], list[Job]] = {}
         self.processed = 0
+        # BM25 statistics changes are coalesced and written when the worker is idle (or at least
+        # every ``stats_flush_s``): one fewer Meilisearch task in front of the next event's claims.
+        self._stats = StatsDelta()
+        self._stats_since = 0.0
 
     def notify(self) -> None:
         """A job was enqueued: look now instead of at the next poll."""
@@ -158,6 +172,10 @@ class Worker:
                     waiter.cancel()
                     stopper.cancel()
                 self._reap()
+                if self._stats and (
+                    not self._inflight or time.monotonic() - self._stats_since > self.config.stats_flush_s
+                ):
+                    await self._flush_stats()
                 if time.monotonic() - last_prune > 600:
                     last_prune = time.monotonic()
                     await asyncio.to_thread(self.queue.prune, self.config.keep_finished_s)
@@ -166,6 +184,18 @@ class Worker:
             if self._inflight:  # let running rounds finish (they are short); else leases expire
                 await asyncio.wait(list(self._inflight), timeout=10)
             self._reap()
+            if self._stats:
+                with contextlib.suppress(MeiliError):
+                    await self._flush_stats()
+
+    async def _flush_stats(self) -> None:
+        delta = self._stats.take()
+        try:
+            await apply_delta(self.client, self.names.claims, delta)
+        except BaseException:
+            self._stats.merge(delta)  # keep it for the next flush (Meilisearch down, cancelled)
+            raise
+        self._stats_since = time.monotonic()
 
     async def drain(self, max_seconds: float = 300.0) -> None:
         """Run until nothing is queued or running (tests, ``qawl worker --once``)."""
@@ -288,13 +318,16 @@ class Worker:
         jobs = [j for j, _ in upserts] + deletes
         try:
             if upserts:
-                await upsert_articles(self.client, self.names, [a for _, a in upserts])
+                if not self._stats:
+                    self._stats_since = time.monotonic()
+                await upsert_articles(self.client, self.names, [a for _, a in upserts], self._stats)
             if deletes:
                 await delete_articles(
                     self.client,
                     self.names,
                     [j.article_id or "" for j in deletes],
                     self.config.task_timeout,
+                    self._stats,
                 )
         except MeiliUnavailable:
             raise

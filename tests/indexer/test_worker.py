@@ -217,3 +217,28 @@ def test_a_crash_in_a_round_retries_then_dead_letters(
         q.close()
 
     asyncio.run(go())
+
+
+def test_bm25_statistics_follow_the_worker(meili: Meili, prefix: str, tmp_path: Path) -> None:
+    """Statistics changes are coalesced off the latency path but written once the worker is idle."""
+    from indexer.corpus_stats import TOTALS_ID, stats_index_name
+
+    async def totals(client: MeiliClient, n: IndexNames) -> int:
+        doc = await client.get_document(stats_index_name(n.claims), TOTALS_ID)
+        return int(doc["n"]) if doc else 0
+
+    async def go() -> None:
+        q = JobQueue.in_dir(tmp_path)
+        n = names(prefix)
+        async with meili.client() as client:
+            worker = Worker(q, client, n, WorkerConfig(poll_interval=0.01))
+            q.enqueue("upsert", {"article": ART.model_dump(mode="json")}, article_id="w-1", version=100.0)
+            await worker.drain(60)
+            stored = await claim_ids(client, n, "w-1")
+            assert stored and await totals(client, n) == len(stored)
+            q.enqueue("delete", {}, article_id="w-1", version=200.0)
+            await worker.drain(60)
+            assert await totals(client, n) == 0
+        q.close()
+
+    asyncio.run(go())
