@@ -38,8 +38,9 @@ from api.graphql.types import (
     Node,
     PageInfo,
 )
+from api.search.fields import CLAIM_FIELDS
 from api.search.filters import DATE_FACETS, SORTS, ClaimFilterParams, build_claim_filter
-from api.search.service import CLAIM_FIELDS, ClaimQuery, Page
+from api.search.service import ClaimQuery, Page
 from api.settings import ApiSettings
 
 DEFAULT_FIRST = 20

@@ -28,6 +28,7 @@ from api.errors import BadUserInput, meili_errors
 from api.metrics import MEILI_LATENCY
 from api.search import keyword
 from api.search.cursor import Keyset, SortValue, decode_cursor, encode_keyset, encode_offset
+from api.search.fields import ARTICLE_FIELDS, CLAIM_FIELDS
 from api.search.similar import SimilarClaims
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError, MeiliError
@@ -37,42 +38,6 @@ log = logging.getLogger("qawl.search")
 
 Doc = dict[str, Any]
 
-# Fields a claim hit carries to clients (the derived search fields stay in Meilisearch).
-CLAIM_FIELDS = [
-    "id",
-    "article_id",
-    "kind",
-    "text",
-    "claimant",
-    "claimant_type",
-    "attribution_verb",
-    "is_quote",
-    "numbers",
-    "people",
-    "organizations",
-    "places",
-    "dates",
-    "checkworthiness",
-    "sentence_index",
-    "cluster_id",
-    "published_at",
-    "source",
-    "url",
-    "title",
-    "rating",
-    "language",
-]
-ARTICLE_FIELDS = [
-    "id",
-    "title",
-    "body",
-    "url",
-    "source",
-    "author",
-    "published_at",
-    "updated_at",
-    "language",
-]
 TOTAL_FACET = (
     "kind"  # every claim has exactly one kind: the sum of its facet counts is the exact total
 )

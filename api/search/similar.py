@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from api.errors import BadUserInput, meili_errors
+from api.search.fields import CLAIM_FIELDS
 from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError
@@ -36,30 +37,6 @@ Doc = dict[str, Any]
 
 MAX_CHARS = 20_000
 MAX_TERMS = 400  # unique stems looked up and scored (a 5,000-character paragraph has ~350)
-CLAIM_FIELDS = [
-    "id",
-    "article_id",
-    "kind",
-    "text",
-    "claimant",
-    "claimant_type",
-    "attribution_verb",
-    "is_quote",
-    "numbers",
-    "people",
-    "organizations",
-    "places",
-    "dates",
-    "checkworthiness",
-    "sentence_index",
-    "cluster_id",
-    "published_at",
-    "source",
-    "url",
-    "title",
-    "rating",
-    "language",
-]
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")

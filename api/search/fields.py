@@ -1,0 +1,37 @@
+"""The stored claim and article fields returned to clients (derived search fields stay in Meilisearch)."""
+
+CLAIM_FIELDS = [
+    "id",
+    "article_id",
+    "kind",
+    "text",
+    "claimant",
+    "claimant_type",
+    "attribution_verb",
+    "is_quote",
+    "numbers",
+    "people",
+    "organizations",
+    "places",
+    "dates",
+    "checkworthiness",
+    "sentence_index",
+    "cluster_id",
+    "published_at",
+    "source",
+    "url",
+    "title",
+    "rating",
+    "language",
+]
+ARTICLE_FIELDS = [
+    "id",
+    "title",
+    "body",
+    "url",
+    "source",
+    "author",
+    "published_at",
+    "updated_at",
+    "language",
+]
