@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.text.normalize import normalize
 
@@ -64,6 +65,17 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+@lru_cache(maxsize=131_072)
+def _fold_word(word: str) -> str:
+    return normalize(word)
+
+
+@lru_cache(maxsize=131_072)
+def _word_matches(terms: QueryTerms, word: str, stem: Callable[[str], str]) -> bool:
+    """Memoized per (query, word): a page of hits repeats most words, and queries repeat."""
+    return terms.matches(word, stem)
+
+
 def mark_matches(
     text: str,
     terms: QueryTerms,
@@ -83,8 +95,8 @@ def mark_matches(
     out: list[str] = []
     pos = 0
     for m in _WORD.finditer(text):
-        word = normalize(m.group())
-        if word and terms.matches(word, stem):
+        word = _fold_word(m.group())
+        if word and _word_matches(terms, word, stem):
             out.append(text[pos : m.start()])
             out.append(pre + m.group() + post)
             pos = m.end()
