@@ -8,6 +8,9 @@ from typing import Any
 from indexer.models import Article, Claim
 from indexer.text.stem import stem_text
 
+# The stored article fields returned to readers (the derived *_stem/*_ts fields stay in Meilisearch).
+ARTICLE_FIELDS: list[str] = list(Article.model_fields)
+
 
 def _ts(value: datetime | None) -> int | None:
     return int(value.timestamp()) if value else None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indexer.corpus_stats import ensure_stats_index, stats_index_name
+from indexer.documents import ARTICLE_FIELDS
 from indexer.ingest import IndexNames, ensure_indexes, index_articles, index_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.filters import any_of
@@ -28,17 +29,6 @@ from indexer.models import Article, Claim
 from indexer.queue import JobQueue
 from indexer.worker import delete_article, upsert_article
 
-ARTICLE_FIELDS = [
-    "id",
-    "title",
-    "body",
-    "url",
-    "source",
-    "author",
-    "published_at",
-    "updated_at",
-    "language",
-]
 PAUSE_LEASE_S = 60.0
 PAGE = 1000
 

@@ -1,5 +1,9 @@
 """The stored claim and article fields returned to clients (derived search fields stay in Meilisearch)."""
 
+from indexer.documents import ARTICLE_FIELDS  # the Article model's fields, defined in the indexer
+
+__all__ = ["ARTICLE_FIELDS", "CLAIM_FIELDS"]
+
 CLAIM_FIELDS = [
     "id",
     "article_id",
@@ -22,16 +26,5 @@ CLAIM_FIELDS = [
     "url",
     "title",
     "rating",
-    "language",
-]
-ARTICLE_FIELDS = [
-    "id",
-    "title",
-    "body",
-    "url",
-    "source",
-    "author",
-    "published_at",
-    "updated_at",
     "language",
 ]
