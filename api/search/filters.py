@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+from pydantic import ConfigDict
+
 from api.errors import BadUserInput
 from api.search.service import SortKey
 from indexer.meili.filters import all_of, any_of, compare, equals
@@ -18,6 +20,9 @@ KINDS = {"extracted", "verified"}
 
 @dataclass
 class ClaimFilterParams:
+    # when a request body carries it (POST /v1/claims/similar), unknown fields are an error
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     claimant: list[str] = field(default_factory=list)
     claimant_type: list[str] = field(default_factory=list)
     person: list[str] = field(default_factory=list)

@@ -76,5 +76,7 @@ def test_bad_input(client: TestClient) -> None:
         assert resp.status_code == 400, (body, resp.text)
         assert resp.json()["error"]["code"] == "BAD_USER_INPUT"
     assert client.post("/v1/claims/similar", json={"first": 3}).status_code == 422  # no text at all
+    typo = client.post("/v1/claims/similar", json={"text": "المصلي الخفي", "filter": {"knd": ["verified"]}})
+    assert typo.status_code == 422 and typo.json()["error"]["code"] == "BAD_USER_INPUT"  # never silently ignored
     data = gql(client, QUERY, text=" ")
     assert data["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
