@@ -231,6 +231,14 @@ def _clean_claimant(name: str | None) -> str | None:
     return name
 
 
+# '"...", قال X': a closing quote, then a (non-risky) attribution verb and the speaker
+_TAIL = re.compile(
+    r"[\"»”]\s*[،,]?\s*(?:و)?("
+    + "|".join(v for v in VERBS if v not in _RISKY)
+    + r")\s+([^،,.:]{2,60})"
+)
+
+
 def find_attribution(sentence: str) -> Attribution:
     """The main attribution of one sentence (no article context; see ``AttributionContext``)."""
     quote_spans = [
@@ -321,12 +329,7 @@ def find_attribution(sentence: str) -> Attribution:
             phrase = match.group(1)
             return Attribution(phrase, name, claimant_type(name), _gender_of(name))
     # 3. statement first, speaker after: '"...", قال X' / '..."، قالت X.'
-    tail = re.search(
-        r"[\"»”]\s*[،,]?\s*(?:و)?("
-        + "|".join(v for v in VERBS if v not in _RISKY)
-        + r")\s+([^،,.:]{2,60})",
-        sentence,
-    )
+    tail = _TAIL.search(sentence)
     if tail:
         name = _clean_claimant(_noun_phrase(tail.group(2)))
         if name:
@@ -353,8 +356,11 @@ def _sourcey(name: str) -> bool:
     """Does this NP name a possible source (not "حسب تركيز السكر", "وفقا للمعاهدة")?"""
     first = name.split()[0]
     return bool(
-        _REPORT.match(name) or _MEDIA.search(name) or _ORG.search(name)
-        or _PERSON_TITLE.match(name) or _known_name(first)
+        _REPORT.match(name)
+        or _MEDIA.search(name)
+        or _ORG.search(name)
+        or _PERSON_TITLE.match(name)
+        or _known_name(first)
         or _GROUP_SOURCE.match(name)
     )
 

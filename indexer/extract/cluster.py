@@ -9,6 +9,7 @@ paraphrase/contradiction pairs.
 
 from __future__ import annotations
 
+import heapq
 import re
 import zlib
 from functools import lru_cache
@@ -154,8 +155,9 @@ for _i, (_pos, _neg) in enumerate(_ANTONYMS):
 
 
 @lru_cache(maxsize=200_000)
-def _token_info(tok: str) -> tuple[str | None, str | None, bool]:
-    """(content stem or None, polarity mark or None, is a negation) of one normalized token."""
+def _token_info(tok: str) -> tuple[int | None, str | None, bool]:
+    """(crc32 of the content stem or None, polarity mark or None, is a negation) of one normalized
+    token."""
     hit = (
         _POLARITY.get(tok)
         or _POLARITY.get(stem(tok))
@@ -163,25 +165,25 @@ def _token_info(tok: str) -> tuple[str | None, str | None, bool]:
     )
     negation = tok in _NEGATION or (tok.startswith("و") and tok[1:] in _NEGATION)
     content = stem(tok) if tok not in _STOP and tok not in _NEGATION and len(tok) > 2 else None
-    return content, (f"{hit[0]}{hit[1]}" if hit else None), negation
+    digest = zlib.crc32(content.encode("utf-8")) if content else None
+    return digest, (f"{hit[0]}{hit[1]}" if hit else None), negation
 
 
 def cluster_id(
     text: str, numbers: list[NumberMention] | None = None, norm: str | None = None
 ) -> str:
     norm = norm if norm is not None else normalize(text)
-    stems: set[str] = set()
+    digests: set[int] = set()
     marks: set[str] = set()
     negated = False
     for tok in _TOKEN.findall(norm):
-        content, mark, negation = _token_info(tok)
-        if content:
-            stems.add(content)
+        digest, mark, negation = _token_info(tok)
+        if digest is not None:
+            digests.add(digest)
         if mark:
             marks.add(mark)
         negated = negated or negation
-    hashes = sorted(zlib.crc32(s.encode("utf-8")) for s in stems)
-    sig = ",".join(str(h) for h in hashes[:2])
+    sig = ",".join(str(h) for h in heapq.nsmallest(2, digests))
     nums = ",".join(sorted({f"{n.value:g}" for n in (numbers or []) if n.unit != "year"}))
     polarity = ",".join(sorted(marks))
     return stable_id("cluster", sig, nums, "neg" if negated else "pos", polarity)

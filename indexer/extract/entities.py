@@ -71,17 +71,21 @@ def _candidates(tok: str) -> tuple[str, ...]:
     return (tok,)
 
 
+@lru_cache(maxsize=100_000)
+def _gazetteer_firsts(tok: str) -> tuple[str, ...]:
+    """The readings of ``tok`` (as is, without a proclitic) that open a gazetteer entry."""
+    firsts = _firsts()
+    return tuple(c for c in _candidates(tok) if c in firsts)
+
+
 def find_entities(text: str, norm: str | None = None) -> Entities:
     table = gazetteer()
-    firsts = _firsts()
     toks = _TOKEN.findall(norm if norm is not None else normalize(text))
     found: dict[str, list[str]] = {"people": [], "organizations": [], "places": []}
     i = 0
     while i < len(toks):
         matched = 0
-        for first in _candidates(toks[i]):
-            if first not in firsts:
-                continue
+        for first in _gazetteer_firsts(toks[i]):
             for n in range(min(_MAX_N, len(toks) - i), 0, -1):
                 key = (first, *toks[i + 1 : i + n])
                 hit = table.get(key)

@@ -388,6 +388,14 @@ def _counted_after(words: list[str]) -> str | None:
     return None
 
 
+_DIGIT_DASH_END = re.compile(r"\d\s*-\s*$")
+_DASH_DIGIT_START = re.compile(r"^\s*-\s*\d")
+_LATIN_END = re.compile(r"[A-Za-z]\s?-?$")
+_SLASH_DIGIT_START = re.compile(r"^[/:]\d")
+_DIGIT_SLASH_END = re.compile(r"\d[/:]$")
+_APPROX_AFTER_RE = re.compile(r"^\s*\S*\s*(?:" + "|".join(map(re.escape, APPROX_AFTER)) + ")")
+
+
 def _approx_before(before: str) -> bool:
     tail = before[-24:].rstrip(" ،,")
     return any(tail.endswith(cue) for cue in APPROX_BEFORE)
@@ -416,16 +424,16 @@ def extract_numbers(text: str) -> list[NumberMention]:
         nxt = _bare(after[0]) if after else ""
         # digits inside names: "5+1", "كوفيد-19", "F-16", "G20", "إس-400"
         if before.endswith(("+", "-", "/")) or after_text.startswith(("+", "-")):  # noqa: SIM102
-            if not re.search(r"\d\s*-\s*$", before) and not re.match(r"^\s*-\s*\d", after_text):
+            if not _DIGIT_DASH_END.search(before[-32:]) and not _DASH_DIGIT_START.match(after_text):
                 continue
-        if re.search(r"[A-Za-z]\s?-?$", before[-2:]) and not before.endswith(" "):
+        if _LATIN_END.search(before[-2:]) and not before.endswith(" "):
             continue
         # dates: a day of month before a month name, a time "10:30", a "/" date
         if nxt.split("/")[0] in MONTHS or (
             len(after) > 1 and _bare(after[0]) in ("من", "شهر") and _bare(after[1]) in MONTHS
         ):
             continue
-        if re.match(r"^[/:]\d", after_text) or re.search(r"\d[/:]$", before):
+        if _SLASH_DIGIT_START.match(after_text) or _DIGIT_SLASH_END.search(before[-2:]):
             continue
         try:
             value = _parse_digits(raw)
@@ -482,9 +490,7 @@ def extract_numbers(text: str) -> list[NumberMention]:
                 counted = of.group(1) if of else None
         if not approximate:
             tail = folded[span_end : span_end + 20]
-            approximate = any(
-                re.match(r"^\s*\S*\s*" + re.escape(cue), tail) for cue in APPROX_AFTER
-            )
+            approximate = bool(_APPROX_AFTER_RE.match(tail))
         surface = folded[start:span_end].strip()
         found.append(
             (

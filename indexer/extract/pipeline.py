@@ -27,6 +27,7 @@ _BYLINE = re.compile(
     r"^(?:المصدر|مصدر|تحرير|كتب|بقلم|اقرأ|تابعونا|شاهد|الصورة|صورة|فيديو)\s*[:：]|^(?:https?://|www\.)"
 )
 _MIN_WORDS = 4
+_QUOTED = re.compile(r"[\"«“][^\"»”]{8,}[\"»”]")
 
 
 def prepare_article(article: Article) -> Article:
@@ -70,7 +71,7 @@ def extract_claims(article: Article) -> list[Claim]:
                 claimant=att.claimant,
                 claimant_type=att.claimant_type if att.claimant else "unattributed",
                 attribution_verb=att.verb,
-                is_quote=bool(re.search(r"[\"«“][^\"»”]{8,}[\"»”]", text)),
+                is_quote=bool(_QUOTED.search(text)),
                 numbers=numbers,
                 people=entities.people,
                 organizations=entities.organizations,

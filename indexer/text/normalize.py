@@ -11,6 +11,7 @@ import unicodedata
 
 # harakat U+064B..U+065F, superscript alef U+0670, Quranic marks U+06D6..U+06ED, tatweel U+0640
 _STRIP = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# fmt: off
 _FOLD = str.maketrans(
     {
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
@@ -28,7 +29,14 @@ _FOLD = str.maketrans(
         "\u200c": " ", "\u200d": "", "\u200e": "", "\u200f": "", "\ufeff": "",
     }
 )
+# fmt: on
 _SPACES = re.compile(r"\s+")
+# the fold and the stripped marks together (no replacement is itself folded, so order is free)
+_FOLD_STRIP = {
+    **_FOLD,
+    **dict.fromkeys([*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]),
+}
+_FOLD_PAIRS = tuple((chr(k), v or "") for k, v in _FOLD_STRIP.items())
 _DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
 
 
@@ -39,9 +47,12 @@ def strip_diacritics(text: str) -> str:
 def normalize(text: str) -> str:
     """NFKC, harakat and tatweel removed, letter forms, digits and punctuation folded."""
     text = unicodedata.normalize("NFKC", text)
-    text = _STRIP.sub("", text)
-    text = text.translate(_FOLD)
-    return _SPACES.sub(" ", text).strip()
+    # str.translate with a dict looks every character up (slow for non-Latin text); a substring
+    # test per folded character plus str.replace for the few present is ~2x faster
+    for char, repl in _FOLD_PAIRS:
+        if char in text:
+            text = text.replace(char, repl)
+    return " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
 
 
 def fold_digits(text: str) -> str:

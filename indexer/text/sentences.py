@@ -22,7 +22,7 @@ _ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3"
 _END = re.compile(r"""([.!?؟…۔]+)(["»”'’)]*)(\s*[,،](?=\s|$))?""")
 _MAX_QUOTED = 900  # an unbalanced or very long quote must not glue a whole paragraph
 _QUOTE = re.compile(
-    f"«[^«»]{{0,{_MAX_QUOTED}}}»|“[^“”]{{0,{_MAX_QUOTED}}}”|\"[^\"]{{0,{_MAX_QUOTED}}}\""
+    f'«[^«»]{{0,{_MAX_QUOTED}}}»|“[^“”]{{0,{_MAX_QUOTED}}}”|"[^"]{{0,{_MAX_QUOTED}}}"'
 )
 _LATIN_ABBREV = {
     "mr",
@@ -44,7 +44,6 @@ _LATIN_ABBREV = {
 }
 _ARABIC_ABBREV = {"ص.ب", "ق.م", "ش.م.ع", "ج.م.ع", "أ.د", "م.م", "ت"}
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
-_URLISH = re.compile(r"(?:https?://|www\.)\S*$|\S+@\S*$")
 _MIN_CHARS = 2
 
 
@@ -62,9 +61,19 @@ def _quote_spans(para: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end() - 1) for m in _QUOTE.finditer(para)]
 
 
+def _urlish(text: str) -> bool:
+    """Does ``text`` end inside a URL or an e-mail address (its last run of non-spaces holds
+    ``http://``, ``https://``, ``www.`` or an ``@`` after its first character)?"""
+    if not text or text[-1].isspace():
+        return False
+    last = text.rsplit(None, 1)[-1]
+    return "http://" in last or "https://" in last or "www." in last or "@" in last[1:]
+
+
 def _is_abbreviation(before: str, dots: str) -> bool:
     if dots != ".":
         return False
+    before = before[-64:]  # the word before the dot (a search over the whole text is O(n^2))
     match = _WORD_BEFORE.search(before)
     if not match:
         return False
@@ -111,7 +120,7 @@ def _split_paragraph(para: str) -> list[str]:
                 continue
         if prev.isdigit() and dots == "." and nxt.isdigit():
             continue
-        if _URLISH.search(para[start:pos]) and nxt and not nxt.isspace():
+        if nxt and not nxt.isspace() and _urlish(para[start:pos]):
             continue
         if _is_abbreviation(para[start:pos], dots):
             continue
