@@ -195,6 +195,13 @@ def _gender_of(name: str) -> str:
     return "m"
 
 
+# ranks and honorifics written just before a personal name
+_RANK_WORDS = "العقيد اللواء العميد الفريق المقدم الرائد النقيب الدكتور د. المهندس الشيخ الأمير"
+_RANKS = frozenset((_RANK_WORDS + " الأميرة السفير الأستاذ المستشار").split())
+# an object pronoun between the verb and its subject: "يقول عنه الدكتور X:", "قال لها X"
+_OBJECT_PRONOUN = re.compile(r"^\s*(?:عنه|عنها|عنهم|له|لها|لهم|لنا|لي)\s+(?=\S)")
+
+
 def _noun_phrase(rest: str) -> str | None:
     """The claimant NP at the start of ``rest`` (after the verb), with apposition folded in."""
     rest = rest.lstrip(" ،,")
@@ -218,7 +225,10 @@ def _noun_phrase(rest: str) -> str | None:
             head = f"{head} {name}"
     words = head.split()
     if len(words) > 9:
-        head = " ".join(words[:9])
+        # a long role before the name ("المتحدث الإعلامي بالإدارة العامة ... العقيد ناصر بن
+        # سلطان الشريف"): keep the rank and the name rather than the first words of the role
+        ranks = [i for i, w in enumerate(words) if i and w in _RANKS and len(words) - i <= 7]
+        head = " ".join(words[ranks[-1] :] if ranks else words[:9])
     return head or None
 
 
@@ -273,7 +283,7 @@ def find_attribution(sentence: str) -> Attribution:
             if name:
                 return Attribution(verb, name, claimant_type(name), VERBS[verb])
             continue
-        rest = sentence[match.end() :]
+        rest = _OBJECT_PRONOUN.sub("", sentence[match.end() :], count=1)
         gender = VERBS[verb]
         if _PRONOUN_NEXT.match(rest) or not rest.strip():
             if verb in _RISKY and not re.match(r"^\s*(?:[:\"«]|إن|أن|بأن)", rest):

@@ -23,6 +23,15 @@ _ORG_PATTERN = re.compile(
     r"(?:^|\s)[وبل]?((?:ال)?(?:وزارة|منظمة|هيئة|وكالة|مجلس|جامعة|حركة|حزب|جبهة|لجنة|مفوضية|شركة|صحيفة|قناة)"
     r"\s+(?!التي|الذي|من|في|على|عن)[\u0621-\u064a]+(?:\s+(?:ال[\u0621-\u064a]+))?)"
 )
+# a patronymic chain: "فيصل بن مشعل", "خالد بن أحمد الداموك", "محمد بن سلمان بن عبدالعزيز آل سعود"
+_W = "[\u0621-\u064a]{2,}"
+_PATRONYMIC = re.compile(
+    rf"(?<![\u0621-\u064a])((?:و?عبد\s?{_W}|(?!ال){_W})(?:\s+(?:بن|بنت)\s+(?:عبد\s?|آل\s)?{_W})+"
+    rf"(?:\s+(?:آل\s{_W}|ال{_W}))?)"
+)
+# first names that start with و (the clitic "و" is stripped from other words: "وخالد" -> "خالد")
+_WAW_NAMES_TEXT = "وليد وائل وديع وسام وجدي وحيد وهيب وفاء ولاء وعد وضاح وصفي وداد"
+_WAW_NAMES = frozenset(_WAW_NAMES_TEXT.split())
 _KINDS = {"people": "people", "organizations": "organizations", "places": "places"}
 
 
@@ -105,4 +114,22 @@ def find_entities(text: str, norm: str | None = None) -> Entities:
             continue
         if not any(normalize(o) in nname or nname in normalize(o) for o in found["organizations"]):
             found["organizations"].append(name)
+    if " بن " in text or " بنت " in text:
+        _add_patronymics(text, found["people"])
     return Entities(found["people"], found["organizations"], found["places"])
+
+
+def _add_patronymics(text: str, people: list[str]) -> None:
+    """People named by a patronymic chain that the gazetteer does not know."""
+    for match in _PATRONYMIC.finditer(text):
+        name = match.group(1)
+        first = name.split()[0]
+        if first.startswith("وعبد") or (
+            first.startswith("و") and len(first) >= 5 and first not in _WAW_NAMES
+        ):
+            name = name[1:]
+        nname = normalize(name)
+        known = [normalize(p) for p in people]
+        # the same person as a known one: "الملك سلمان" and "سلمان بن عبدالعزيز آل سعود"
+        if not any(nname in k or k in nname or k.split()[-1] == nname.split()[0] for k in known):
+            people.append(name)

@@ -49,3 +49,19 @@ def test_no_attribution() -> None:
     assert att.verb is None and att.claimant is None
     # "according to the treaty" inside a statement is not a source
     assert find_attribution("ستقدم روسيا المساعدة وفقا للمعاهدة.").claimant is None
+
+
+def test_long_role_keeps_the_rank_and_name() -> None:
+    att = find_attribution(
+        "وأوضح المتحدث الإعلامي بالإدارة العامة للدفاع المدني بمحافظة الطائف العقيد ناصر بن "
+        "سلطان الشريف، أن المركز ضمن أربعة مشاريع."
+    )
+    assert att.claimant == "العقيد ناصر بن سلطان الشريف"
+    assert att.claimant_type == "person"
+
+
+def test_object_pronoun_between_verb_and_subject() -> None:
+    att = find_attribution('يقول عنه الدكتور السعيد الورقي: "حزنه حزن رومانسي".')
+    assert att.verb == "يقول" and att.claimant == "الدكتور السعيد الورقي"
+    # with no subject after the pronoun, the speaker is the earlier source
+    assert find_attribution("وقال لها إن الاجتماع سيعقد غدا.").pronoun

@@ -55,3 +55,19 @@ def test_cluster_keeps_opposite_directions_apart() -> None:
     up = "الدولار يرتفع قرب أعلى مستوى في ثلاثة أسابيع أمام العملات الرئيسية"
     down = "الدولار ينخفض قرب أدنى مستوى في ثلاثة أسابيع أمام العملات الرئيسية"
     assert _cid(up) != _cid(down)
+
+
+def test_people_named_by_patronymic_chains() -> None:
+    people = find_entities(
+        "افتتح العميد خالد بن أحمد الداموك المركز، ورافقه العميد منصور بن محمد الشنبري "
+        "وعبد الرحمن بن عبدالله، ووليد بن طلال."
+    ).people
+    assert people == [
+        "خالد بن أحمد الداموك",
+        "منصور بن محمد الشنبري",
+        "عبد الرحمن بن عبدالله",
+        "وليد بن طلال",
+    ]
+    # a person the gazetteer knows is not added again under a longer name
+    known = find_entities("الملك سلمان بن عبدالعزيز آل سعود").people
+    assert len(known) == 1
