@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from indexer.corpus_stats import StatsDelta, apply_delta, claim_terms, fetch_claim_terms
-from indexer.documents import article_document, claim_document
-from indexer.extract import extract_claims, prepare_article
+from indexer.documents import claim_document
+from indexer.extraction_pool import extracted_chunks
 from indexer.index_settings import ARTICLES, CLAIMS
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliTaskFailed
@@ -22,6 +22,7 @@ class IngestReport:
     claims: int = 0
     errors: list[str] = field(default_factory=list)
     failed_tasks: list[str] = field(default_factory=list)
+    extraction_cpu_seconds: float = 0.0  # summed over the processes that extracted
 
     @property
     def ok(self) -> bool:
@@ -55,8 +56,12 @@ async def index_articles(
     on_batch: Callable[[int, int], None] | None = None,
     wait: bool = True,
     stats_sink: StatsDelta | None = None,
+    workers: int = 1,
 ) -> IngestReport:
     """Extract and push ``articles``; an article's previous claims are replaced, not duplicated.
+
+    ``workers`` > 1 extracts in that many processes (bulk ingestion; see
+    ``indexer.extraction_pool``) while batches are pushed.
 
     The BM25 statistics change is applied before returning, or added to ``stats_sink`` for the
     caller to apply later (the webhook worker coalesces them off the latency path).
@@ -91,16 +96,16 @@ async def index_articles(
         claim_batch.clear()
         ids.clear()
 
-    for article in articles:
-        prepared = prepare_article(article)
-        claims = extract_claims(prepared)
-        art_batch.append(article_document(prepared))
-        claim_batch.extend(claim_document(c, prepared.title) for c in claims)
-        ids.append(prepared.id)
-        report.articles += 1
-        report.claims += len(claims)
-        if len(art_batch) >= batch_size:
-            await flush()
+    async for chunk in extracted_chunks(articles, workers):
+        report.extraction_cpu_seconds += chunk.cpu_seconds
+        for item in chunk.items:
+            art_batch.append(item.article)
+            claim_batch.extend(item.claims)
+            ids.append(item.article_id)
+            report.articles += 1
+            report.claims += len(item.claims)
+            if len(art_batch) >= batch_size:
+                await flush()
     await flush()
     if wait:
         await wait_all(client, tasks, report)

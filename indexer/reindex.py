@@ -119,6 +119,7 @@ async def reindex(
     *,
     batch_size: int = 2000,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> ReindexReport:
     say = progress or (lambda _msg: None)
     start = time.monotonic()
@@ -144,7 +145,9 @@ async def reindex(
             except ValueError as exc:
                 report.errors.append(f"article {raw.get('id')}: {exc}")
         await ensure_indexes(client, new)
-        built = await index_articles(client, new, articles, batch_size=batch_size)
+        built = await index_articles(
+            client, new, articles, batch_size=batch_size, workers=workers
+        )
         if built.failed_tasks:
             raise ReindexFailed("; ".join(built.failed_tasks))
         report.articles, report.claims = built.articles, built.claims

@@ -17,6 +17,14 @@ class IndexerSettings(BaseSettings):
     data_dir: Path = Field(default=Path(".qawl"), alias="QAWL_DATA_DIR")
     index_prefix: str = Field(default="", alias="QAWL_INDEX_PREFIX")
     batch_size: int = Field(default=2000, alias="QAWL_BATCH_SIZE", ge=1, le=100_000)
+    # extraction processes for bulk indexing (`qawl index`, reindex); 0 = one per core
+    index_workers: int = Field(default=0, alias="QAWL_INDEX_WORKERS", ge=0, le=64)
+
+    @property
+    def extraction_workers(self) -> int:
+        from indexer.extraction_pool import default_workers
+
+        return self.index_workers or default_workers()
 
     @property
     def claims_index(self) -> str:

@@ -69,7 +69,14 @@ async def _index(
             if progress:
                 typer.echo(f"\r  indexed {done}/{len(articles)} articles", err=True, nl=False)
 
-        report = await index_articles(client, names, articles, batch_size=settings.batch_size, on_batch=on_batch)
+        report = await index_articles(
+            client,
+            names,
+            articles,
+            batch_size=settings.batch_size,
+            on_batch=on_batch,
+            workers=settings.extraction_workers,
+        )
         if claims:
             imported = await index_claims(client, names, claims)
             report.claims += imported.claims

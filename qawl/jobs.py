@@ -68,6 +68,7 @@ async def _run_reindex(settings: IndexerSettings) -> dict[str, object]:
                 queue,
                 batch_size=settings.batch_size,
                 progress=lambda msg: typer.echo(f"qawl: {msg}", err=True),
+                workers=settings.extraction_workers,
             )
     finally:
         queue.close()

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import asyncio
+import gzip
+import itertools
+import json
+
 from indexer.extract import extract_claims, prepare_article
+from indexer.extraction_pool import extracted_chunks
 from indexer.index_settings import CLAIMS
 from indexer.ingest import IndexNames, ensure_indexes, index_articles
-from tests.conftest import Meili, run, seed_articles
+from indexer.readers import article_from_obj
+from tests.conftest import SHARED_DATA, Meili, run, seed_articles
 
 
 def test_repeated_paragraphs_yield_each_claim_once() -> None:
@@ -38,3 +45,44 @@ def test_seeds_index_into_claims_and_articles(meili: Meili, prefix: str) -> None
     assert settings["filterableAttributes"] and set(CLAIMS.filterable_attributes) <= set(
         settings["filterableAttributes"]
     )
+
+
+def test_extraction_pool_gives_the_same_documents_in_order() -> None:
+    """Bulk ingestion extracts in worker processes; the documents must equal in-process ones."""
+    with gzip.open(SHARED_DATA / "saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as fh:
+        articles = [article_from_obj(json.loads(line)) for line in itertools.islice(fh, 60)]
+
+    async def collect(workers: int) -> tuple[list[str], list[dict], float]:  # type: ignore[type-arg]
+        ids, claims, cpu = [], [], 0.0
+        async for chunk in extracted_chunks(iter(articles), workers, chunk=8):
+            cpu += chunk.cpu_seconds
+            ids += [item.article_id for item in chunk.items]
+            claims += [c for item in chunk.items for c in item.claims]
+        return ids, claims, cpu
+
+    serial_ids, serial_claims, serial_cpu = asyncio.run(collect(1))
+    pooled_ids, pooled_claims, pooled_cpu = asyncio.run(collect(2))
+    assert serial_ids == [a.id for a in articles] == pooled_ids
+    assert pooled_claims == serial_claims and len(serial_claims) > 100
+    assert serial_cpu > 0 and pooled_cpu > 0
+
+
+def test_pooled_ingest_stores_every_claim(meili: Meili, prefix: str) -> None:
+
+
+    names = IndexNames(claims=f"{prefix}claims", articles=f"{prefix}articles")
+    with gzip.open(SHARED_DATA / "saudinewsnet.jsonl.gz", "rt", encoding="utf-8") as fh:
+        articles = [article_from_obj(json.loads(line)) for line in itertools.islice(fh, 80)]
+
+    async def go() -> tuple[int, int, int]:
+        async with meili.client() as client:
+            await ensure_indexes(client, names)
+            report = await index_articles(client, names, articles, batch_size=30, workers=2)
+            assert report.ok and report.extraction_cpu_seconds > 0
+            claims = (await client.stats(names.claims))["numberOfDocuments"]
+            stored = (await client.stats(names.articles))["numberOfDocuments"]
+            return report.claims, claims, stored
+
+    extracted, stored_claims, stored_articles = run(go())
+    assert extracted == stored_claims > 100
+    assert stored_articles == len({a.id for a in articles})
