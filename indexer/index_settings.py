@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -52,6 +52,7 @@ class IndexSettings(_Camel):
     pagination: Pagination = Pagination()
     faceting: Faceting = Faceting()
     ranking_rules: list[str] | None = None
+    proximity_precision: Literal["byWord", "byAttribute"] | None = None
 
 
 ARABIC_STOP_WORDS = ["ال"]  # the article the tokenizer splits off: without it queries starting with ال match noise
@@ -113,6 +114,11 @@ ARTICLES = IndexSettings(
     filterable_attributes=["id", "source", "published_ts", "updated_ts", "language"],
     sortable_attributes=["published_ts", "updated_ts", "id"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=ARTICLE_SEARCHABLE, locales=["ara"])],
+    # word-level proximity over whole article bodies is Meilisearch's costliest index (word pairs
+    # within 7 positions): attribute-level proximity halved article indexing time (2,000
+    # SaudiNewsNet articles: 19.8 s -> 6.0-9.7 s of task time); claims are sentences and keep
+    # word-level proximity
+    proximity_precision="byAttribute",
     stop_words=ARABIC_STOP_WORDS,
     synonyms=SYNONYMS,
     typo_tolerance=ARABIC_TYPOS,
