@@ -75,6 +75,12 @@ for _p, _g in (
     ("تؤكد", "f"),
     ("يرى", "m"),
     ("ترى", "f"),
+    ("يشير", "m"),
+    ("تشير", "f"),
+    ("يضيف", "m"),
+    ("تضيف", "f"),
+    ("يوضح", "m"),
+    ("توضح", "f"),
 ):
     VERBS[_p] = _g
 # hal forms that continue the same speaker ("مؤكدا أن") are not new attributions
@@ -109,7 +115,8 @@ _STOP = re.compile(
     r"\s(?:أن|إن|ان|بأن|بان|إنه|إنها|أنه|أنها|انه|انها|بأنه|بأنها|إلى|الى|في|عن|على|خلال|لـ|ل|اليوم|أمس|امس|"
     r"الثلاثاء|الاثنين|الإثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد|صباح|مساء|اليوم|الليلة|يوم|مؤخرا|"
     r"مؤكدا|مؤكدة|مشيرا|مشيرة|مضيفا|مضيفة|الذي|التي|والذي|والتي|قوله|قولها|بيانا|بيان|تصريحا|تصريحات|"
-    r"رسميا|رسمياً|اليوم)(?=\s|$|[،,:])|[،,:\"«(]|$"
+    r"رسميا|رسمياً|اليوم|أيضا|أيضاً|كذلك|لاحقا|مجددا|مجدداً|أول من أمس|أول أمس|الشهر الماضي|"
+    r"الأسبوع الماضي)(?=\s|$|[،,:.؛;)\"«“])|[،,:\"«“(]|$"
 )
 _PRONOUN_NEXT = re.compile(
     r"^\s*(?:[:\"«]|(?:إن|أن|ان|بأن|بان|إنه|إنها|أنه|أنها|بأنه|بأنها|إلى|الى|في|خلال|عبر|ل|لـ|على|قائلا|قائلة|"
@@ -118,7 +125,9 @@ _PRONOUN_NEXT = re.compile(
 _SUBJECT_START = re.compile(
     r"^(?:ال|وزير|وزيرة|رئيس|رئيسة|مسؤول|مسؤولون|مسؤولة|مصدر|مصادر|متحدث|متحدثة|ناطق|الناطق|تقرير|تقارير|"
     r"وكالة|صحيفة|موقع|قناة|مجلس|وزارة|منظمة|هيئة|مكتب|مدير|مديرة|أمين|قائد|زعيم|نائب|سفير|مراسل|شهود|"
-    r"مراقبون|خبراء|خبير|دراسة|بيان|مستشار|محافظ|حاكم|الملك|الأمير|ولي|عضو|نشطاء|ناشطون|سكان|أطباء)"
+    r"مراقبون|خبراء|خبير|دراسة|بيان|مستشار|محافظ|حاكم|الملك|الأمير|ولي|عضو|نشطاء|ناشطون|سكان|أطباء|"
+    r"شركة|مؤسسة|حركة|جماعة|جمعية|حزب|اتحاد|جامعة|لجنة|بنك|صندوق|محكمة|سفارة|حكومة|جيش|قوات|إدارة|"
+    r"مديرية|مركز|مرصد|تحالف|سلطات|شرطة|بلدية|أمانة|نقابة|برلمان)"
 )
 _TIME_WORD = re.compile(
     r"^(?:اليوم|أمس|امس|الثلاثاء|الاثنين|الإثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد|مؤخرا|رسميا|رسمياً)$"
@@ -141,7 +150,7 @@ _OWN_SOURCES = re.compile(
 )
 
 _MEDIA = re.compile(
-    r"(?:وكالة|صحيفة|صحف|قناة|موقع|تلفزيون|التلفزيون|إذاعة|الإذاعة|شبكة|مجلة|رويترز|فرانس برس|أسوشيتد|الأناضول|سبوتنيك|الجزيرة|العربية|بي بي سي|واس|سانا|كوميرسانت|نيويورك تايمز|واشنطن بوست|الغارديان|تاس|إرنا|الأهرام|الشرق الأوسط|سكاي نيوز|CNN|BBC)"  # noqa: E501
+    r"(?:وكالة|صحيفة|صحف|قناة|موقع|بوابة|البوابة|تلفزيون|التلفزيون|إذاعة|الإذاعة|شبكة|مجلة|رويترز|فرانس برس|أسوشيتد|الأناضول|سبوتنيك|الجزيرة|العربية|بي بي سي|واس|سانا|كوميرسانت|نيويورك تايمز|واشنطن بوست|الغارديان|تاس|إرنا|الأهرام|الشرق الأوسط|سكاي نيوز|CNN|BBC)"  # noqa: E501
 )
 _REPORT = re.compile(
     r"^(?:ال)?(?:تقرير|تقارير|دراسة|دراسات|بيان|بيانات|إحصائية|إحصائيات|إحصاءات|استطلاع|وثيقة|وثائق|أرقام|معطيات|بحث)"
@@ -202,6 +211,14 @@ _RANKS = frozenset((_RANK_WORDS + " الأميرة السفير الأستاذ �
 _OBJECT_PRONOUN = re.compile(r"^\s*(?:عنه|عنها|عنهم|له|لها|لهم|لنا|لي)\s+(?=\S)")
 
 
+# a generic source noun that a quoted proper name follows
+_GENERIC_SOURCE = re.compile(
+    r"^(?:ال)?(?:صحيفة|وكالة|قناة|موقع|مجلة|شبكة|إذاعة|حركة|جماعة|تنظيم|منظمة|شركة|مؤسسة|جمعية|حزب|"
+    r"جبهة|مركز|مرصد|هيئة|حملة|ائتلاف|تحالف)$"
+)
+_QUOTED_NAME = re.compile(r"^[«\"“]([^»\"”]{2,40})[»\"”](?:\s+(ال[\u0621-\u064a]+))?")
+
+
 def _noun_phrase(rest: str) -> str | None:
     """The claimant NP at the start of ``rest`` (after the verb), with apposition folded in."""
     rest = rest.lstrip(" ،,")
@@ -211,6 +228,13 @@ def _noun_phrase(rest: str) -> str | None:
     if not head:
         return None
     after = rest[end:].lstrip()
+    quoted = _QUOTED_NAME.match(after)
+    if quoted and _GENERIC_SOURCE.match(head):
+        # "صحيفة «حريات نيوز» التركية", "حركة «الشباب» المتطرفة"
+        head = f"{head} «{quoted.group(1).strip()}»" + (
+            f" {quoted.group(2)}" if quoted.group(2) else ""
+        )
+        after = after[quoted.end() :].lstrip()
     # apposition: "وزير الخارجية الروسي، سيرغي لافروف، الثلاثاء، أن"
     appos = re.match(r"^[،,]\s*([^،,:\"«]{3,45}?)\s*(?=[،,]|\s(?:أن|إن|بأن)\s)", after)
     if appos:
@@ -249,6 +273,14 @@ _TAIL = re.compile(
 )
 
 
+# "وكانت X قد أعلنت": the pluperfect construction puts the subject before the verb
+_KANA_QAD = re.compile(r"[وف]?(?:كان|كانت)\s+(.{2,80}?)\s+قد")
+# discourse openers before a subject that precedes its verb ("لكن الحكومة الكينية أكدت أن")
+_OPENER = re.compile(r"^(?:و?لكن|غير أن|إلا أن|بيد أن|كما أن|في حين أن|و)\s+")
+# a patronymic name opens the subject: "أكد سهيل بن محمد المزروعي ...", "قال بن ملا"
+_NAME_CHAIN = re.compile(r"^\s*(?:[\u0621-\u064a]+\s+)?بنت?\s")
+
+
 def find_attribution(sentence: str) -> Attribution:
     """The main attribution of one sentence (no article context; see ``AttributionContext``)."""
     quote_spans = [
@@ -270,16 +302,25 @@ def find_attribution(sentence: str) -> Attribution:
             prefix
             and not re.search(r"[،,:]$", prefix)
             and not re.fullmatch(
-                r"(?:كما|ثم|فيما|بينما|وقد|قد|و?لقد|بدوره|بدورها|من جهته|من جهتها|من ناحيته|من ناحيتها)",
+                r"(?:و?لكن\s+|و)?(?:كما|ثم|فيما|بينما|وقد|قد|و?لقد|بدوره|بدورها|من جهته|من جهتها|"
+                r"من ناحيته|من ناحيتها|من جانبه|من جانبها|في المقابل|بالمقابل|في هذا الصدد|"
+                r"في الوقت نفسه|في السياق ذاته|في سياق متصل)",
                 prefix,
             )
         ):
+            kana = _KANA_QAD.fullmatch(prefix)
+            if kana and verb not in _RISKY:
+                # "وكانت حركة «الشباب» قد أعلنت مسؤوليتها": the subject sits between كان and قد
+                name = _clean_claimant(_OPENER.sub("", kana.group(1)))
+                if name:
+                    return Attribution(verb, name, claimant_type(name), VERBS[verb])
+                continue
             if len(prefix.split()) > 6:
                 continue
             # "المتحدث باسم الوزارة قال إن": subject before the verb
             if verb in _RISKY or not re.match(r"^\s*(?:إن|أن|بأن|:)", sentence[match.end() :]):
                 continue
-            name = _clean_claimant(prefix)
+            name = _clean_claimant(_OPENER.sub("", prefix))
             if name:
                 return Attribution(verb, name, claimant_type(name), VERBS[verb])
             continue
@@ -298,7 +339,11 @@ def find_attribution(sentence: str) -> Attribution:
             return Attribution(
                 verb, None, "unattributed", gender, pronoun=True
             )  # "وأكدت التزاماتها"
-        if not _SUBJECT_START.match(first) and not _known_name(first):
+        if (
+            not _SUBJECT_START.match(first)
+            and not _known_name(first)
+            and not _NAME_CHAIN.match(rest)
+        ):
             if verb in _RISKY:
                 continue
             # "وأكدت التزاماتها": the word after the verb is an object; the subject is a pronoun

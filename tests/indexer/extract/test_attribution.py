@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from indexer.extract.attribution import AttributionContext, find_attribution
 
 
@@ -65,3 +67,47 @@ def test_object_pronoun_between_verb_and_subject() -> None:
     assert att.verb == "يقول" and att.claimant == "الدكتور السعيد الورقي"
     # with no subject after the pronoun, the speaker is the earlier source
     assert find_attribution("وقال لها إن الاجتماع سيعقد غدا.").pronoun
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant", "ctype"),
+    [
+        # a patronymic name opens the subject, however long the title after it
+        (
+            "أكد سهيل بن محمد المزروعي وزير الطاقة الإماراتي، أن الدول المتطورة تضع سياسات فعالة.",
+            "سهيل بن محمد المزروعي وزير الطاقة الإماراتي",
+            "person",
+        ),
+        ('قال بن ملا (34 عاما) الذي أصيب خلال الهجوم: «لقد تخطينا المأساة».', "بن ملا", "person"),
+        # pluperfect: the subject between كان and قد
+        (
+            "وكانت حركة «الشباب» المتطرفة قد أعلنت مسؤوليتها عن المجزرة.",
+            "حركة «الشباب» المتطرفة",
+            "organization",
+        ),
+        # a discourse opener is not part of a subject that precedes its verb
+        ("لكن الحكومة الكينية أكدت أن الجيش سيستمر في القتال.", "الحكومة الكينية", "organization"),
+        ("ولكن في المقابل تؤكد الحكومة التركية أنها ملتزمة.", "الحكومة التركية", "organization"),
+        # time words and adverbs after the subject are not part of it
+        ("وأكد البيت الأبيض أمس أن الرئيس عبر عن امتنانه.", "البيت الأبيض", "organization"),
+        ("وقال أوباما أيضا خلال المكالمة إنه يتطلع للزيارة.", "أوباما", "person"),
+        ("وأعلنت الحكومة الشهر الماضي عن خطة لإزالة العقبات.", "الحكومة", "organization"),
+        # "to the newspaper" after the speaker
+        (
+            'وكشف المدير العام للهيئة المهندس أحمد الجغيمان لـ"الوطن" أول من أمس أن المشاريع ثلاثة.',
+            "المدير العام للهيئة المهندس أحمد الجغيمان",
+            "person",
+        ),
+        # a quoted proper name after a generic noun; an organization subject with "عن"
+        (
+            "وأعلنت صحيفة «حريات نيوز» التركية عن خطط جديدة لتعزيز المراقبة.",
+            "صحيفة «حريات نيوز» التركية",
+            "media",
+        ),
+        ("كشفت شركة سامسونج عن حاسوب لوحي جديد.", "شركة سامسونج", "organization"),
+        ("وفقا للبوابة العربية للأخبار التقنية.", "البوابة العربية للأخبار التقنية", "media"),
+    ],
+)
+def test_claimants_in_common_news_constructions(sentence: str, claimant: str, ctype: str) -> None:
+    att = find_attribution(sentence)
+    assert (att.claimant, att.claimant_type) == (claimant, ctype)
