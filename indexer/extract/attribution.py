@@ -114,7 +114,7 @@ _PHRASE_RE = re.compile(
 _STOP = re.compile(
     r"\s(?:أن|إن|ان|بأن|بان|إنه|إنها|أنه|أنها|انه|انها|بأنه|بأنها|إلى|الى|في|عن|على|خلال|لـ|ل|اليوم|أمس|امس|"
     r"الثلاثاء|الاثنين|الإثنين|الأربعاء|الخميس|الجمعة|السبت|الأحد|صباح|مساء|اليوم|الليلة|يوم|مؤخرا|"
-    r"مؤكدا|مؤكدة|مشيرا|مشيرة|مضيفا|مضيفة|الذي|التي|والذي|والتي|قوله|قولها|بيانا|بيان|تصريحا|تصريحات|"
+    r"مؤكدا|مؤكدة|مشيرا|مشيرة|مضيفا|مضيفة|الذي|التي|والذي|والتي|قوله|قولها|القول|فإن|فان|بيانا|بيان|تصريحا|تصريحات|"
     r"رسميا|رسمياً|اليوم|أيضا|أيضاً|كذلك|لاحقا|مجددا|مجدداً|أول من أمس|أول أمس|الشهر الماضي|"
     r"الأسبوع الماضي)(?=\s|$|[،,:.؛;)\"«“])|[،,:\"«“(]|$"
 )
@@ -150,7 +150,7 @@ _OWN_SOURCES = re.compile(
 )
 
 _MEDIA = re.compile(
-    r"(?:وكالة|صحيفة|صحف|قناة|موقع|بوابة|البوابة|تلفزيون|التلفزيون|إذاعة|الإذاعة|شبكة|مجلة|رويترز|فرانس برس|أسوشيتد|الأناضول|سبوتنيك|الجزيرة|العربية|بي بي سي|واس|سانا|كوميرسانت|نيويورك تايمز|واشنطن بوست|الغارديان|تاس|إرنا|الأهرام|الشرق الأوسط|سكاي نيوز|CNN|BBC)"  # noqa: E501
+    r"(?:وكالة|صحيفة|صحف|الصحافة|صحافة|وسائل الإعلام|وسائل إعلام|الإعلام|قناة|موقع|بوابة|البوابة|تلفزيون|التلفزيون|إذاعة|الإذاعة|شبكة|مجلة|رويترز|فرانس برس|أسوشيتد|الأناضول|سبوتنيك|الجزيرة|العربية|بي بي سي|واس|سانا|كوميرسانت|نيويورك تايمز|واشنطن بوست|الغارديان|تاس|إرنا|الأهرام|الشرق الأوسط|سكاي نيوز|CNN|BBC)"  # noqa: E501
 )
 _REPORT = re.compile(
     r"^(?:ال)?(?:تقرير|تقارير|دراسة|دراسات|بيان|بيانات|إحصائية|إحصائيات|إحصاءات|استطلاع|وثيقة|وثائق|أرقام|معطيات|بحث)"
@@ -216,7 +216,18 @@ _GENERIC_SOURCE = re.compile(
     r"^(?:ال)?(?:صحيفة|وكالة|قناة|موقع|مجلة|شبكة|إذاعة|حركة|جماعة|تنظيم|منظمة|شركة|مؤسسة|جمعية|حزب|"
     r"جبهة|مركز|مرصد|هيئة|حملة|ائتلاف|تحالف)$"
 )
+_AR = "[\u0621-\u064a]+"
+_PLACE_THEN_NAME = re.compile(
+    rf"^(في(?:\s+{_AR}){{1,2}}\s+{_AR}\s+بنت?\s+{_AR}(?:\s+{_AR})?)(?=\s*[،,]|\s+(?:أن|إن|بأن)\s)"
+)
 _QUOTED_NAME = re.compile(r"^[«\"“]([^»\"”]{2,40})[»\"”](?:\s+(ال[\u0621-\u064a]+))?")
+
+
+# an apposition never starts with these: "وقال ترابير، خلال الحفل، إن"
+_NOT_APPOSITION = (
+    "أن", "إن", "في", "من", "الذي", "التي", "خلال", "عبر", "أمام", "بعد", "قبل", "عقب", "أثناء",
+    "لدى", "على", "عند", "مساء", "صباح",
+)  # fmt: skip
 
 
 def _noun_phrase(rest: str) -> str | None:
@@ -228,6 +239,11 @@ def _noun_phrase(rest: str) -> str | None:
     if not head:
         return None
     after = rest[end:].lstrip()
+    place_name = _PLACE_THEN_NAME.match(after)
+    if place_name:
+        # "المتحدث الرسمي للهلال الأحمر في تبوك خالد بن مرضي العنزي أن": keep the name
+        head = f"{head} {place_name.group(1)}"
+        after = after[place_name.end() :].lstrip()
     quoted = _QUOTED_NAME.match(after)
     if quoted and _GENERIC_SOURCE.match(head):
         # "صحيفة «حريات نيوز» التركية", "حركة «الشباب» المتطرفة"
@@ -244,7 +260,7 @@ def _noun_phrase(rest: str) -> str | None:
             1 <= len(words) <= 4
             and not _TIME_WORD.match(name)
             and not any(_TIME_WORD.match(w) for w in words)
-            and not name.startswith(("أن", "إن", "في", "من", "الذي", "التي"))
+            and not name.startswith(_NOT_APPOSITION)
         ):
             head = f"{head} {name}"
     words = head.split()
@@ -252,7 +268,10 @@ def _noun_phrase(rest: str) -> str | None:
         # a long role before the name ("المتحدث الإعلامي بالإدارة العامة ... العقيد ناصر بن
         # سلطان الشريف"): keep the rank and the name rather than the first words of the role
         ranks = [i for i, w in enumerate(words) if i and w in _RANKS and len(words) - i <= 7]
-        head = " ".join(words[ranks[-1] :] if ranks else words[:9])
+        if ranks:
+            head = " ".join(words[ranks[-1] :])
+        elif len(words) > (13 if "بن" in words else 9):  # a patronymic name may end a long NP
+            head = " ".join(words[:9])
     return head or None
 
 
@@ -315,15 +334,21 @@ def find_attribution(sentence: str) -> Attribution:
                 if name:
                     return Attribution(verb, name, claimant_type(name), VERBS[verb])
                 continue
-            if len(prefix.split()) > 6:
+            if match.group(1):
+                # "وأضاف" opens a clause: what precedes is no subject; a few words before it are a
+                # heading glued to the sentence ("الخيار العسكري وأضاف إن ...")
+                if len(prefix.split()) > 4:
+                    continue
+            else:
+                if len(prefix.split()) > 6:
+                    continue
+                # "المتحدث باسم الوزارة قال إن": subject before the verb
+                if verb in _RISKY or not re.match(r"^\s*(?:إن|أن|بأن|:)", sentence[match.end() :]):
+                    continue
+                name = _clean_claimant(_OPENER.sub("", prefix))
+                if name:
+                    return Attribution(verb, name, claimant_type(name), VERBS[verb])
                 continue
-            # "المتحدث باسم الوزارة قال إن": subject before the verb
-            if verb in _RISKY or not re.match(r"^\s*(?:إن|أن|بأن|:)", sentence[match.end() :]):
-                continue
-            name = _clean_claimant(_OPENER.sub("", prefix))
-            if name:
-                return Attribution(verb, name, claimant_type(name), VERBS[verb])
-            continue
         rest = _OBJECT_PRONOUN.sub("", sentence[match.end() :], count=1)
         gender = VERBS[verb]
         if _PRONOUN_NEXT.match(rest) or not rest.strip():
@@ -356,7 +381,7 @@ def find_attribution(sentence: str) -> Attribution:
         name = _noun_phrase(rest)
         # nested: "نقل X عن Y أن" -> Y, unless Y is only "its sources"
         nested = re.match(
-            r"^\s*(.{2,80}?)\s+عن\s+(.{2,80}?)(?=\s(?:أن|إن|بأن|قوله|قولها)\s|[،,:])", rest
+            r"^\s*(.{2,80}?)\s+عن\s+(.{2,80}?)(?=\s(?:أن|إن|بأن|قوله|قولها|القول)\s|[،,:])", rest
         )
         if verb in ("نقل", "نقلت") and nested:
             outer, inner = nested.group(1).strip(), nested.group(2).strip()

@@ -228,6 +228,8 @@ MONTHS = {
     "ذو",
 }
 _YEAR_CUES = (
+    "أعوام",
+    "الأعوام",
     "عام",
     "العام",
     "لعام",
@@ -379,7 +381,7 @@ def _counted_after(words: list[str]) -> str | None:
         if (
             not bare
             or bare in _NOT_COUNTED
-            or bare.isdigit()
+            or any(c.isdigit() for c in bare)  # "و2017" in a list of years is not a noun
             or len(bare) < 2
             or _VERBISH.match(bare)
         ):
@@ -445,12 +447,17 @@ def extract_numbers(text: str) -> list[NumberMention]:
         span_end = end
         rest = after
         # year: 4 digits with a year cue, or after a month name, or "1997م"
-        if _YEAR.match(raw) and (
-            prev in _YEAR_CUES
-            or prev in MONTHS
-            or "/" in prev
-            or nxt in ("م", "هـ", "ه")
-            or ((not nxt or nxt in _NOT_COUNTED) and not rest[1:2])
+        if (
+            _YEAR.match(raw)
+            and (
+                prev in _YEAR_CUES
+                or prev in MONTHS
+                or "/" in prev
+                or nxt in ("م", "هـ", "ه")
+                # "أعوام 2015 و2016 و2017": the next of a list of years
+                or (found and found[-1][1].unit == "year" and before.endswith("و"))
+                or ((not nxt or nxt in _NOT_COUNTED) and not rest[1:2])
+            )
         ):
             if prev in MONTHS or "/" in prev:
                 continue  # part of a full date: dates.py handles it
@@ -534,16 +541,13 @@ def _number_words(folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
         value = _word_value(w)
         vague = False
         j = i + 1
-        if value is None and w in _VAGUE and not (i > 0 and words[i - 1].group(0) in ("عدة",)):
-            value, vague = _VAGUE[w], True
-        elif (
-            value is None
-            and _TEEN.match(w)
-            and i + 1 < len(words)
-            and words[i + 1].group(0) in ("عشر", "عشرة")
-        ):
-            value = float(_TEEN_VALUE.get(w, NUMBER_WORDS.get(w, 0))) + 10
+        teen = w[1:] if len(w) > 3 and w[0] in _PROCLITIC and _TEEN.match(w[1:]) else w
+        if _TEEN.match(teen) and i + 1 < len(words) and words[i + 1].group(0) in ("عشر", "عشرة"):
+            # "ثلاثة عشر", "خمس عشرة", "لخمس عشرة": 13, 15
+            value = float(_TEEN_VALUE.get(teen, NUMBER_WORDS.get(teen, 0))) + 10
             j = i + 2
+        elif value is None and w in _VAGUE and not (i > 0 and words[i - 1].group(0) in ("عدة",)):
+            value, vague = _VAGUE[w], True
         if value is None or (w in ("واحد", "واحدة") and not vague):
             i += 1
             continue

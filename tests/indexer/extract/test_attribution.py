@@ -111,3 +111,26 @@ def test_object_pronoun_between_verb_and_subject() -> None:
 def test_claimants_in_common_news_constructions(sentence: str, claimant: str, ctype: str) -> None:
     att = find_attribution(sentence)
     assert (att.claimant, att.claimant_type) == (claimant, ctype)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("وقال ترابير، خلال الحفل، إن العقد يشكل علامة فارقة.", "ترابير"),
+        ('ونقلت الإذاعة الإسرائيلية عن يعالون القول في مستهل اللقاء إنه "لا خلاف".', "يعالون"),
+        ("وبحسب الصحافة الاسرائيلية فان الدولة العبرية تسعى لتعهد.", "الصحافة الاسرائيلية"),
+        (
+            "وأوضح المتحدث الرسمي للهلال الأحمر في تبوك خالد بن مرضي العنزي أن العمليات تلقت 2618 بلاغا.",
+            "المتحدث الرسمي للهلال الأحمر في تبوك خالد بن مرضي العنزي",
+        ),
+    ],
+)
+def test_claimant_boundaries(sentence: str, claimant: str) -> None:
+    assert find_attribution(sentence).claimant == claimant
+
+
+def test_a_heading_glued_before_a_conjoined_verb_is_no_subject() -> None:
+    ctx = AttributionContext()
+    ctx.resolve(find_attribution("وقال وزير الدفاع الأمريكي آشتون كارتر إن الخيار العسكري قائم."))
+    att = ctx.resolve(find_attribution('الخيار العسكري وأضاف إن هذا الخيار "نبقي عليه".'))
+    assert att.claimant == "وزير الدفاع الأمريكي آشتون كارتر"

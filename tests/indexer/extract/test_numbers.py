@@ -58,3 +58,19 @@ def test_digits_in_names_and_dates_are_not_quantities() -> None:
     assert extract_numbers("اندلعت الاشتباكات في 27 أيلول/سبتمبر") == []
     assert extract_numbers("في الساعة 10:30 صباحا") == []
     assert extract_numbers("يوم الاثنين المقبل") == []
+
+
+def test_teens_in_words_and_lists_of_years() -> None:
+    def parsed(text: str) -> list[tuple[float, str | None, str | None]]:
+        return [(n.value, n.counted, n.unit) for n in extract_numbers(text)]
+
+    assert parsed("قتل ثلاثة عشر شخصا") == [(13.0, "شخصا", None)]
+    assert parsed("بواقع لخمس عشرة إعادة") == [(15.0, "إعادة", None)]
+    assert parsed("اثنا عشر لاعبا") == [(12.0, "لاعبا", None)]
+    # a list of years is years, and a number never counts the next number
+    assert parsed("في أعوام 2015 و2016 و2017، على أن") == [
+        (2015.0, None, "year"),
+        (2016.0, None, "year"),
+        (2017.0, None, "year"),
+    ]
+    assert all(n.counted is None for n in extract_numbers("القرارات 1696 و1747 و1737"))
