@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.models import ClaimantType
+from indexer.text.normalize import strip_diacritics
 
 _VERB_STEMS = (
     "قال",
@@ -300,8 +301,12 @@ _OPENER = re.compile(r"^(?:و?لكن|غير أن|إلا أن|بيد أن|كما 
 _NAME_CHAIN = re.compile(r"^\s*(?:[\u0621-\u064a]+\s+)?بنت?\s")
 
 
+_THAT_SOON = re.compile(r"(?:^|\s)(?:أن|إن|بأن|أنه|أنها|إنه|إنها)\s")
+
+
 def find_attribution(sentence: str) -> Attribution:
     """The main attribution of one sentence (no article context; see ``AttributionContext``)."""
+    sentence = strip_diacritics(sentence)  # "أنّ" is "أن"; claimants come out without marks
     quote_spans = [
         (m.start(), m.end()) for m in re.finditer(r"«[^»]*»|\"[^\"]*\"|“[^”]*”", sentence)
     ]
@@ -350,6 +355,8 @@ def find_attribution(sentence: str) -> Attribution:
                     return Attribution(verb, name, claimant_type(name), VERBS[verb])
                 continue
         rest = _OBJECT_PRONOUN.sub("", sentence[match.end() :], count=1)
+        if verb == "بين" and not _THAT_SOON.search(rest[:120]):
+            continue  # "وبين الأفلام القصيرة فاز ...": the preposition "among", not "stated"
         gender = VERBS[verb]
         if _PRONOUN_NEXT.match(rest) or not rest.strip():
             if verb in _RISKY and not re.match(r"^\s*(?:[:\"«]|إن|أن|بأن)", rest):

@@ -382,6 +382,7 @@ def _counted_after(words: list[str]) -> str | None:
             not bare
             or bare in _NOT_COUNTED
             or any(c.isdigit() for c in bare)  # "و2017" in a list of years is not a noun
+            or bare.isascii()  # "13 Old Town": a Latin word is no counted noun
             or len(bare) < 2
             or _VERBISH.match(bare)
         ):

@@ -134,3 +134,10 @@ def test_a_heading_glued_before_a_conjoined_verb_is_no_subject() -> None:
     ctx.resolve(find_attribution("وقال وزير الدفاع الأمريكي آشتون كارتر إن الخيار العسكري قائم."))
     att = ctx.resolve(find_attribution('الخيار العسكري وأضاف إن هذا الخيار "نبقي عليه".'))
     assert att.claimant == "وزير الدفاع الأمريكي آشتون كارتر"
+
+
+def test_marks_do_not_hide_the_statement_marker_and_bayna_needs_that() -> None:
+    att = find_attribution("بدوره، أوضح مدير المهرجان إبراهيم الجار الله أنّ المهرجان يضم خمس صالات.")
+    assert att.claimant == "مدير المهرجان إبراهيم الجار الله"
+    # "وبين" is also the preposition "among"
+    assert find_attribution("وبين الأفلام القصيرة فاز الفيلم الروسي «كوزموز» بالجائزة.").verb is None
