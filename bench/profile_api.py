@@ -6,17 +6,30 @@ Starts Meilisearch + the API exactly like ``qawl bench search``, attaches ``py-s
 API process while GraphQL (then REST) queries are sent at concurrency 1, and prints the top
 functions by own time and by inclusive time from the collapsed stacks (also written to --out).
 Needs ``pip install py-spy`` (a profiling tool, not a qawl dependency) and ptrace permission.
+
+    python bench/profile_api.py --cpu --articles 1000 --queries 100 \
+        --app api.app:create_app --app bench.patched_app:create_app
+
+``--cpu`` measures instead the API's own CPU time per request (``time.process_time``), in
+process: each app factory serves the same GraphQL and REST queries through its ASGI interface,
+with Meilisearch's answers recorded once and replayed from memory, several rounds interleaved
+across the factories (``cold`` rounds forget the highlighter's per-query memo first). On a shared,
+noisy machine this compares code changes far more reliably than latencies do.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import collections
+import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from qawl.bench.common import (
     DEFAULT_CORPUS,
@@ -54,6 +67,94 @@ def summarize(collapsed: Path, top: int = 25) -> str:
     return "\n".join(lines)
 
 
+async def _asgi(app: Any, method: str, target: str, body: bytes = b"") -> tuple[int, bytes]:
+    """One request through the app's ASGI interface (no sockets)."""
+    path, _, query = target.partition("?")
+    headers = [(b"host", b"127.0.0.1"), (b"content-length", str(len(body)).encode())]
+    if body:
+        headers.append((b"content-type", b"application/json"))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+        "query_string": query.encode(), "headers": headers,
+        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+    }  # fmt: skip
+    sent = False
+    status, chunks = 0, []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.Event().wait()  # no disconnect while the app answers
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        else:
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, b"".join(chunks)
+
+
+async def cpu_per_request(
+    factories: list[str], pairs: list[tuple[str, str | None]], rounds: int
+) -> dict[str, dict[str, float]]:
+    import importlib
+
+    import orjson
+
+    import api.search.highlight as highlight
+
+    answers: dict[bytes, bytes] = {}
+    apps: list[tuple[str, Any, Any]] = []
+    for spec in factories:
+        module, _, name = spec.partition(":")
+        app = getattr(importlib.import_module(module), name)()
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()
+        client = app.state.search.client
+        real = client.multi_search
+
+        async def replay(queries: Any, federation: Any = None, _real: Any = real) -> Any:
+            key = orjson.dumps([queries, federation], option=orjson.OPT_SORT_KEYS)
+            if key not in answers:
+                answers[key] = orjson.dumps(await _real(queries, federation))
+            return orjson.loads(answers[key])
+
+        client.multi_search = replay
+        apps.append((spec, app, lifespan))
+    requests = [
+        (("POST", "/graphql", graphql_payload(q, s)), ("GET", rest_target(q, s), b""))
+        for q, s in pairs
+    ]
+    for _, app, _ in apps:  # record the answers, and check that every request succeeds
+        for gql, rest in requests:
+            for method, target, body in (gql, rest):
+                status, out = await _asgi(app, method, target, body)
+                if status != 200 or b'"errors"' in out[:200]:
+                    raise SystemExit(f"{method} {target}: {status} {out[:300]!r}")
+    best: dict[str, dict[str, float]] = {spec: {} for spec, _, _ in apps}
+    for _ in range(rounds):
+        for cold in (True, False):
+            for spec, app, _ in apps:
+                for kind, index in (("graphql", 0), ("rest", 1)):
+                    if cold:
+                        highlight._memos.clear()
+                    label = f"{kind}_{'cold' if cold else 'warm'}_ms"
+                    start = time.process_time()
+                    for pair in requests:
+                        await _asgi(app, *pair[index])
+                    ms = 1000 * (time.process_time() - start) / len(requests)
+                    best[spec][label] = round(min(best[spec].get(label, ms), ms), 3)
+    for _, _, lifespan in apps:
+        await lifespan.__aexit__(None, None, None)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -61,14 +162,20 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "qawl-prof")
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
+    parser.add_argument("--cpu", action="store_true", help="in-process CPU per request instead")
+    parser.add_argument("--app", action="append", help="app factory for --cpu (repeatable)")
+    parser.add_argument("--rounds", type=int, default=5, help="--cpu rounds (the best is kept)")
     args = parser.parse_args()
+    if args.cpu:
+        cpu_main(args)
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     prefix = bench_prefix()
     with meili_server() as meili:
         _report, docs = run_async(build_index(meili, prefix, args.corpus, args.articles))
         pairs = sample_queries(docs, args.queries, 8)
         try:
-            with api_server(meili, prefix) as api:
+            with api_server(meili, prefix, extra_env={"QAWL_INLINE_WORKER": "false"}) as api:
                 for name, reqs, check in (
                     (
                         "graphql",
@@ -138,6 +245,39 @@ def main() -> None:
                         )
         finally:
             run_async(drop_indexes(meili, prefix))
+
+
+def cpu_main(args: argparse.Namespace) -> None:
+    prefix = bench_prefix()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for bench.* factories
+    with meili_server() as meili:
+        _report, docs = run_async(build_index(meili, prefix, args.corpus, args.articles))
+        pairs = sample_queries(docs, args.queries, 8)
+        env = {
+            "MEILI_URL": meili.url,
+            "MEILI_MASTER_KEY": meili.key,
+            "QAWL_INDEX_PREFIX": prefix,
+            "QAWL_ENV": "development",
+            "QAWL_INLINE_WORKER": "false",
+            "QAWL_RATE_LIMIT": "1000000000",
+            "QAWL_ANON_RATE_LIMIT": "1000000000",
+            "QAWL_LOG_LEVEL": "WARNING",
+        }
+        saved = {k: os.environ.get(k) for k in [*env, "QAWL_DATA_DIR"]}
+        os.environ.update(env)
+        try:
+            with tempfile.TemporaryDirectory() as data_dir:
+                os.environ["QAWL_DATA_DIR"] = data_dir
+                factories = args.app or ["api.app:create_app"]
+                result = run_async(cpu_per_request(factories, pairs, args.rounds))
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+            run_async(drop_indexes(meili, prefix))
+    print(json.dumps({"queries": len(pairs), "cpu_ms_per_request": result}, indent=1))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from strawberry.types.nodes import Selection
 from api.errors import BadUserInput, NotFound
 from api.graphql.context import Context
 from api.graphql.errors import ErrorCodes, OperationMetrics
+from api.graphql.execution import FastExecutionContext
 from api.graphql.ids import from_global
 from api.graphql.types import (
     Article,
@@ -111,10 +112,12 @@ def _fields(selections: Iterable[Selection]) -> list[Any]:
     return out
 
 
-def _plan(info: Info[Any, Any]) -> tuple[list[str] | None, list[str], bool]:
-    """From the selection: claim attributes to retrieve (None: all), facet attributes, totalCount?"""
+def _plan(info: Info[Any, Any]) -> tuple[list[str] | None, list[str], bool, bool]:
+    """From the selection: claim attributes to retrieve (None: all), facet attributes, totalCount?,
+    highlight? (marks are computed only when a client asks for them)."""
     top = info.selected_fields[0].selections
     node_fields = _fields(_children(_children(top, "edges"), "node"))
+    highlight = any(f.name == "highlight" for f in node_fields)
     attrs: set[str] | None = {"id"}
     for f in node_fields:
         mapped = NODE_ATTRS.get(f.name)
@@ -131,7 +134,7 @@ def _plan(info: Info[Any, Any]) -> tuple[list[str] | None, list[str], bool]:
             facets.append(DATE_FACETS.get(getattr(interval, "value", str(interval)), "published_month"))
     total = any(f.name == "totalCount" for f in _fields(top))
     ordered = None if attrs is None else [a for a in CLAIM_FIELDS if a in attrs]
-    return ordered, list(dict.fromkeys(facets)), total
+    return ordered, list(dict.fromkeys(facets)), total, highlight
 
 
 def _page_info(page: Page) -> PageInfo:
@@ -164,7 +167,7 @@ class Query:
     ) -> ClaimConnection:
         if crop is not None and not 3 <= crop <= 200:
             raise BadUserInput("crop must be between 3 and 200 words")
-        attributes, facets, total = _plan(info)
+        attributes, facets, total, highlight = _plan(info)
         page = await info.context.search.search_claims(
             ClaimQuery(
                 query=query,
@@ -173,6 +176,7 @@ class Query:
                 first=first,
                 after=after,
                 facets=facets,
+                highlight=highlight,
                 crop_length=crop,
                 attributes=attributes,
                 exact_total=total,
@@ -267,4 +271,9 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return QawlSchema(query=Query, types=[Claim, Article], extensions=extensions)
+    return QawlSchema(
+        query=Query,
+        types=[Claim, Article],
+        extensions=extensions,
+        execution_context_class=FastExecutionContext,
+    )

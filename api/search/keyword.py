@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from api.search.highlight import QueryTerms, crop_marked, mark_matches
+from api.search.highlight import Highlighter, QueryTerms, crop_marked
 from indexer.index_settings import ARTICLE_SEARCHABLE, CLAIM_SEARCHABLE, CLAIMS
 from indexer.meili.client import MeiliClient
 from indexer.text import stem as stem_module
@@ -151,17 +151,19 @@ def _format_hits(
     post = str(fmt.get("highlightPostTag", "</em>"))
     crop_length = int(fmt.get("cropLength", 10))
     marker = str(fmt.get("cropMarker", "…"))
-    for hit in hits:
-        formatted: dict[str, Any] = {}
-        for attr in dict.fromkeys(highlight + crop):
-            value = hit.get(attr)
-            if not isinstance(value, str):
-                continue
-            out = mark_matches(value, terms, stem, pre, post) if attr in highlight else value
-            if attr in crop:
-                out = crop_marked(out, crop_length, pre, marker)
-            formatted[attr] = out
-        hit["_formatted"] = formatted
+    highlighter = Highlighter(terms, stem, pre, post)  # one page: distinct words decided once
+    formatted: list[dict[str, Any]] = [{} for _ in hits]
+    for attr in dict.fromkeys(highlight + crop):
+        at = [i for i, hit in enumerate(hits) if isinstance(hit.get(attr), str)]
+        values: list[str] = [hits[i][attr] for i in at]
+        if attr in highlight:
+            values = highlighter.mark_all(values)
+        if attr in crop:
+            values = [crop_marked(v, crop_length, pre, marker) for v in values]
+        for i, value in zip(at, values, strict=True):
+            formatted[i][attr] = value
+    for hit, out in zip(hits, formatted, strict=True):
+        hit["_formatted"] = out
 
 
 async def execute(

@@ -55,6 +55,22 @@ def normalize(text: str) -> str:
     return " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
 
 
+def normalize_many(texts: list[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, faster for many short texts (the words of a page of
+    search hits): the folded characters are looked for once in all the texts together, and only
+    those present are replaced text by text."""
+    nfkc = [unicodedata.normalize("NFKC", t) for t in texts]
+    joined = "\x00".join(nfkc)
+    present = [(char, repl) for char, repl in _FOLD_PAIRS if char in joined]
+    out = []
+    for text in nfkc:
+        for char, repl in present:
+            if char in text:
+                text = text.replace(char, repl)
+        out.append(" ".join(text.split()))
+    return out
+
+
 def fold_digits(text: str) -> str:
     """Only the digit folding (for number parsing on display text)."""
     return text.translate(_DIGITS)

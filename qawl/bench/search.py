@@ -221,7 +221,10 @@ def run_search_bench(
         try:
             pairs = sample_queries(docs, queries, seed)
             log(f"{report.articles} articles, {report.claims} claims; starting the API")
-            with api_server(meili, prefix, workers=workers, app=app) as api:
+            # as in production, the webhook worker runs in its own process, not inside the API
+            with api_server(
+                meili, prefix, extra_env={"QAWL_INLINE_WORKER": "false"}, workers=workers, app=app
+            ) as api:
                 log(f"capturing the Meilisearch requests of {len(pairs)} queries (in-process) ...")
                 gql_calls, rest_calls = capture_meili_requests(api.env, pairs, app)
                 same = _bodies(gql_calls) == _bodies(rest_calls)
@@ -292,6 +295,7 @@ def run_search_bench(
             "api_workers": workers,
             "api_app": app,
             "api_server": "uvicorn --loop uvloop --http httptools --no-access-log",
+            "api_inline_worker": False,
             "meili_requests_per_query": {
                 "graphql": _mean_len(gql_calls),
                 "rest": _mean_len(rest_calls),

@@ -40,3 +40,10 @@ def test_tokens_drop_punctuation_and_keep_digits() -> None:
 
 def test_latin_and_emoji_pass_through() -> None:
     assert normalize("Putin 🚀 بوتين") == "Putin 🚀 بوتين"
+
+
+def test_normalize_many_equals_normalize_word_by_word() -> None:
+    from indexer.text.normalize import normalize, normalize_many
+
+    words = ["أَحْمَدُ", "ـــ", "٣٤٥", "ﻻ", "ﺍﻟﺴﻼﻡ", "ٱلله", "ﷺ", "مدرسة", "«قال»", "۱۲", "", "ی"]
+    assert normalize_many(words) == [normalize(w) for w in words]

@@ -1,0 +1,350 @@
+"""A graphql-core execution context with fast paths for plain data.
+
+graphql-core completes every field through the same general machinery: a ``Path``, a resolve-info
+tuple, the resolver, ``complete_value`` (non-null, list, leaf, abstract, object dispatch), the
+leaf coercion, and for each object ``is_type_of`` and the collection of its sub-fields. A claims
+page of 20 hits with facets has ~250 fields, nearly all of them attributes of plain objects
+(``text``, ``claimant``, a facet's ``value``/``count``), and that machinery cost more than
+everything else the API does for the request.
+
+``FastExecutionContext`` keeps graphql-core's results and errors but takes two shortcuts:
+
+* a *leaf* field - strawberry's basic resolver (an attribute read: no resolver function, no
+  arguments, no field extension, no permission) of a scalar or enum type, optionally non-null,
+  or a list of non-null scalars - is read and coerced directly;
+* a value of a *plain* object type, or a list of them, whose selected sub-fields are all leaves,
+  ``__typename`` or (lists of) plain objects again (no arguments, no abstract types, no
+  ``@defer``), is completed in one tight recursive pass (``is_type_of`` still checked).
+
+Anything unusual on the way (null in a non-null field, a coercion error, an ``Exception`` value,
+an awaitable, a failed ``is_type_of``) abandons the shortcut and the general path completes that
+field or value from scratch - the reads are attribute reads, so doing them twice is harmless - and
+produces graphql-core's usual result or error. Resolver-backed fields always take the general path.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    Undefined,
+    is_leaf_type,
+)
+from graphql.pyutils import Path
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+_BASIC_RESOLVER = "_get_basic_result"  # strawberry's resolver for a plain attribute field
+_MISS: Any = object()
+
+Reader = Callable[[Any], Any]  # source object -> field value
+# a leaf: (reader, coercion, non-null, list of non-null leaves)
+LeafPlan = tuple[Reader, Callable[[Any], Any], bool, bool]
+_leaf_plans: dict[GraphQLObjectType, dict[str, LeafPlan]] = {}
+
+
+_readers: dict[tuple[GraphQLObjectType, str], Reader | None] = {}
+
+
+def _reader(obj_type: GraphQLObjectType, name: str) -> Reader | None:
+    """How to read a field strawberry resolves as a plain attribute, else None (once per field)."""
+    key = (obj_type, name)
+    try:
+        return _readers[key]
+    except KeyError:
+        field_def = obj_type.fields.get(name)
+        read = _readers[key] = None if field_def is None else _make_reader(field_def)
+        return read
+
+
+def _make_reader(field_def: GraphQLField) -> Reader | None:
+    resolve = field_def.resolve
+    if resolve is None or getattr(resolve, "__name__", "") != _BASIC_RESOLVER or field_def.args:
+        return None
+    definition = (field_def.extensions or {}).get("strawberry-definition")
+    if (
+        definition is not None
+        and getattr(definition, "base_resolver", True) is None
+        and not getattr(definition, "extensions", True)
+        and getattr(definition, "default_resolver", None) is getattr
+    ):
+        return operator.attrgetter(definition.python_name)  # what strawberry does, without 3 calls
+    return lambda source: resolve(source, None)
+
+
+def _leaf_plan(field_type: GraphQLOutputType, read: Reader) -> LeafPlan | None:
+    non_null = isinstance(field_type, GraphQLNonNull)
+    inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    is_list = False
+    if isinstance(inner, GraphQLList):
+        item = inner.of_type
+        if not isinstance(item, GraphQLNonNull):  # a null item would need the general path
+            return None
+        inner, is_list = item.of_type, True
+    if not is_leaf_type(inner):
+        return None
+    coerce = getattr(inner, "coerce_output_value", None)
+    if coerce is None:
+        return None
+    return read, coerce, non_null, is_list
+
+
+def leaf_plans(parent_type: GraphQLObjectType) -> dict[str, LeafPlan]:
+    """The leaf fields of ``parent_type`` that take the fast path (computed once per type)."""
+    plans = _leaf_plans.get(parent_type)
+    if plans is None:
+        plans = {}
+        for name, field_def in parent_type.fields.items():
+            read = _reader(parent_type, name)
+            if read is None:
+                continue
+            plan = _leaf_plan(field_def.type, read)
+            if plan is not None:
+                plans[name] = plan
+        _leaf_plans[parent_type] = plans
+    return plans
+
+
+def _leaf_value(plan: LeafPlan, source: Any) -> Any:
+    """The completed value of a leaf field, or ``_MISS`` when the general path must decide."""
+    read, coerce, non_null, is_list = plan
+    try:
+        value = read(source)
+    except Exception:
+        return _MISS
+    if value is None:
+        return _MISS if non_null else None
+    if isinstance(value, Exception):
+        return _MISS
+    try:
+        if is_list:
+            if not isinstance(value, list):
+                return _MISS
+            out = [coerce(v) for v in value]
+            for v in out:
+                if v is None or v is Undefined:
+                    return _MISS
+            return out
+        coerced = coerce(value)
+    except Exception:
+        return _MISS
+    if coerced is None or coerced is Undefined:
+        return _MISS
+    return coerced
+
+
+# The shape of an object-typed value: (non-null, list?, items non-null, object type).
+Shape = tuple[bool, bool, bool, GraphQLObjectType]
+
+
+def _object_shape(field_type: GraphQLOutputType) -> Shape | None:
+    non_null = isinstance(field_type, GraphQLNonNull)
+    inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    if isinstance(inner, GraphQLList):
+        item = inner.of_type
+        item_non_null = isinstance(item, GraphQLNonNull)
+        item = item.of_type if isinstance(item, GraphQLNonNull) else item
+        if isinstance(item, GraphQLObjectType):
+            return non_null, True, item_non_null, item
+        return None
+    if isinstance(inner, GraphQLObjectType):
+        return non_null, False, False, inner
+    return None
+
+
+# One selected sub-field of a plain object: (response name, kind, data)
+#   kind "leaf": data = LeafPlan; "typename": data = the type name;
+#   kind "object": data = (reader, Shape, field details list of the sub-selection)
+Entry = tuple[str, str, Any]
+
+
+class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (object type, id(field details list)) -> (the list, kept alive; entries or None)
+        self._plain: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Entry] | None]] = {}
+        manager = self.middleware_manager  # strawberry always passes one, usually empty
+        self._fast = manager is None or not manager.middlewares
+
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        """The response; then the per-execution memos are dropped right away (the executor sits in
+        reference cycles, and what it holds would otherwise wait for the cyclic collector)."""
+        response = super().build_response(data)
+        self._plain.clear()
+        self._relevant_sub_fields.clear()
+        return response
+
+    # -- leaves in the general path ----------------------------------------------------------
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: dict[str, Any],
+        position_context: Any,
+    ) -> Any:
+        plans = leaf_plans(parent_type) if self._fast else None
+        if not plans:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        fast: dict[str, Any] = {}
+        slow: dict[str, Any] | None = None
+        for response_name, field_details_list in grouped_field_set.items():
+            node = field_details_list[0].node
+            plan = None if node.arguments else plans.get(node.name.value)
+            value = _MISS if plan is None else _leaf_value(plan, source_value)
+            if value is _MISS:
+                if slow is None:
+                    slow = {}
+                slow[response_name] = field_details_list
+            else:
+                fast[response_name] = value
+        if slow is None:
+            return fast
+        rest = super().execute_fields(parent_type, source_value, path, slow, position_context)
+        if self.is_awaitable(rest):
+            return _merge_later(grouped_field_set, fast, rest)
+        return _merge(grouped_field_set, fast, rest)  # type: ignore[arg-type]
+
+    # -- whole plain sub-trees -----------------------------------------------------------------
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if self._fast and position_context is None and result is not None:
+            shape = _object_shape(return_type)
+            if shape is not None:
+                done = self._shaped(shape, result, field_details_list)
+                if done is not _MISS:
+                    return done
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _entries(self, obj_type: GraphQLObjectType, field_details_list: Any) -> list[Entry] | None:
+        """The sub-fields of a plain object selection, or None if it is not plain."""
+        key = (obj_type, id(field_details_list))
+        cached = self._plain.get(key)
+        if cached is not None:
+            return cached[1]
+        self._plain[key] = (field_details_list, None)  # provisional (no recursion through itself)
+        entries = self._plan_entries(obj_type, field_details_list)
+        self._plain[key] = (field_details_list, entries)
+        return entries
+
+    def _plan_entries(
+        self, obj_type: GraphQLObjectType, field_details_list: Any
+    ) -> list[Entry] | None:
+        grouped, defers, forbidden = self.collect_subfields(obj_type, field_details_list)
+        if defers or forbidden:
+            return None
+        leaves = leaf_plans(obj_type)
+        entries: list[Entry] = []
+        for response_name, sub_list in grouped.items():
+            node = sub_list[0].node
+            if node.arguments or any(d.defer_usage is not None for d in sub_list):
+                return None
+            name = node.name.value
+            if name == "__typename":
+                entries.append((response_name, "typename", obj_type.name))
+                continue
+            if name in leaves:
+                entries.append((response_name, "leaf", leaves[name]))
+                continue
+            read = _reader(obj_type, name)
+            if read is None:
+                return None
+            field_def = obj_type.fields[name]
+            shape = _object_shape(field_def.type)
+            if shape is None or self._entries(shape[3], sub_list) is None:
+                return None
+            entries.append((response_name, "object", (read, shape, sub_list)))
+        return entries
+
+    def _shaped(self, shape: Shape, value: Any, field_details_list: Any) -> Any:
+        """A completed object or list of objects, or ``_MISS``."""
+        _non_null, is_list, item_non_null, obj_type = shape
+        entries = self._entries(obj_type, field_details_list)
+        if entries is None:
+            return _MISS
+        if not is_list:
+            return self._object(obj_type, entries, value)
+        if not isinstance(value, list):
+            return _MISS
+        out: list[Any] = []
+        for item in value:
+            if item is None:
+                if item_non_null:
+                    return _MISS
+                out.append(None)
+                continue
+            done = self._object(obj_type, entries, item)
+            if done is _MISS:
+                return _MISS
+            out.append(done)
+        return out
+
+    def _object(self, obj_type: GraphQLObjectType, entries: list[Entry], source: Any) -> Any:
+        if isinstance(source, Exception) or self.is_awaitable(source):
+            return _MISS
+        is_type_of = obj_type.is_type_of
+        if is_type_of is not None:
+            try:
+                ok = is_type_of(source, None)  # type: ignore[arg-type]
+            except Exception:
+                return _MISS
+            if ok is not True:  # False, or an awaitable: the general path decides
+                return _MISS
+        out: dict[str, Any] = {}
+        for response_name, kind, data in entries:
+            if kind == "leaf":
+                value = _leaf_value(data, source)
+            elif kind == "typename":
+                value = data
+            else:
+                read, shape, sub_list = data
+                try:
+                    raw = read(source)
+                except Exception:
+                    return _MISS
+                if raw is None:
+                    if shape[0]:
+                        return _MISS
+                    value = None
+                else:
+                    value = self._shaped(shape, raw, sub_list)
+            if value is _MISS:
+                return _MISS
+            out[response_name] = value
+        return out
+
+
+async def _merge_later(
+    grouped_field_set: dict[str, Any], fast: dict[str, Any], rest: Awaitable[dict[str, Any]]
+) -> dict[str, Any]:
+    return _merge(grouped_field_set, fast, await rest)
+
+
+def _merge(
+    grouped_field_set: dict[str, Any], fast: dict[str, Any], rest: dict[str, Any]
+) -> dict[str, Any]:
+    """Both parts in the order of the query (a field the general path left out stays out)."""
+    out: dict[str, Any] = {}
+    for name in grouped_field_set:
+        if name in fast:
+            out[name] = fast[name]
+        elif name in rest:
+            out[name] = rest[name]
+    return out

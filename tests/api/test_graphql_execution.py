@@ -1,0 +1,133 @@
+"""The GraphQL fast paths (api/graphql/execution.py) give graphql-core's results, and stay fast."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+import api.graphql.schema as schema_module
+import api.search.keyword as keyword
+from api.graphql.context import Context
+from api.graphql.execution import FastExecutionContext
+from api.search.service import SearchService
+from api.settings import ApiSettings
+
+QUERIES = [
+    # the bench's shape: leaves, a nested list of objects, facets with arguments
+    """query($q: String, $f: ClaimFilter) { claims(query: $q, filter: $f, first: 7) {
+         totalCount pageInfo { hasNextPage endCursor }
+         edges { cursor node { id claimId text highlight claimant claimantType source publishedAt
+                               numbers { value text unit } people places checkworthiness } }
+         facets { claimants(first: 3) { value count } sources { value count } } } }""",
+    # aliases, __typename, fragments, a resolver-backed field inside plain objects
+    """query($q: String) { c: claims(query: $q, first: 4) { __typename
+         edges { n: node { __typename ...F kind k2: kind article { title } } } } }
+       fragment F on Claim { id isQuote sentenceIndex numbers { __typename approximate } }""",
+    # an interface and a listing without a query (keyset cursors)
+    """{ claims(first: 3) { edges { node { ... on Node { id } dates organizations } } } }""",
+    # errors: a bad argument deep inside, and a bad top-level argument
+    """{ claims(query: "روسيا", first: 2) { edges { node { id } }
+         facets { places(first: 1000) { value } } } }""",
+    """{ claims(query: "روسيا", first: 500) { edges { node { id } } } }""",
+]
+
+
+def _stock_schema() -> Any:
+    saved = schema_module.FastExecutionContext
+    schema_module.FastExecutionContext = StrawberryGraphQLCoreExecutionContext  # type: ignore[assignment,misc]
+    try:
+        return schema_module.build_schema(ApiSettings())
+    finally:
+        schema_module.FastExecutionContext = saved  # type: ignore[misc]
+
+
+def _search(client: TestClient) -> SearchService:
+    app: Any = client.app
+    search: SearchService = app.state.search
+    return search
+
+
+def _run(client: TestClient, schema: Any, query: str, variables: dict[str, Any]) -> Any:
+    async def go() -> Any:
+        result = await schema.execute(
+            query, variable_values=variables, context_value=Context(_search(client))
+        )
+        return result.data, [(e.message, e.path, e.extensions) for e in result.errors or []]
+
+    assert client.portal is not None
+    return client.portal.call(go)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_fast_execution_gives_graphql_core_results(api: TestClient, query: str) -> None:
+    fast = schema_module.build_schema(ApiSettings())
+    assert fast.execution_context_class is FastExecutionContext
+    stock = _stock_schema()
+    variables = {"q": "روسيا", "f": None}
+    got = _run(api, fast, query, variables)
+    assert got == _run(api, stock, query, variables)
+    assert got[0] is not None or got[1]
+
+
+def test_general_path_does_not_grow_with_the_page(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain fields of hits are completed by the fast path: graphql-core's per-field machinery
+    runs for the resolver-backed fields only, however many hits the page has."""
+    calls = 0
+    general = StrawberryGraphQLCoreExecutionContext.execute_field
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return general(self, *args, **kwargs)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "execute_field", counting)
+    schema = schema_module.build_schema(ApiSettings())
+    query = QUERIES[0].replace("first: 7", "first: $n").replace(
+        "$f: ClaimFilter", "$f: ClaimFilter, $n: Int!"
+    )
+    counts = []
+    for n in (1, 8):
+        calls = 0
+        data, errors = _run(api, schema, query, {"q": "روسيا", "f": None, "n": n})
+        assert not errors and len(data["claims"]["edges"]) == n
+        counts.append(calls)
+    assert counts[0] == counts[1] < 12
+
+
+def test_highlight_computed_only_when_selected(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages: list[int] = []
+    original = keyword.Highlighter.mark_all
+
+    def counting(self: Any, texts: list[str]) -> list[str]:
+        pages.append(len(texts))
+        return original(self, texts)
+
+    monkeypatch.setattr(keyword.Highlighter, "mark_all", counting)
+    q = '{ claims(query: "روسيا", first: 3) { edges { node { id text } } } }'
+    assert api.post("/graphql", json={"query": q}).json()["data"]["claims"]["edges"]
+    assert pages == []
+    q = '{ claims(query: "روسيا", first: 3) { edges { node { highlight } } } }'
+    edges = api.post("/graphql", json={"query": q}).json()["data"]["claims"]["edges"]
+    assert "<mark>" in edges[0]["node"]["highlight"] and pages == [len(edges)]
+    assert "<mark>" in api.get("/v1/claims", params={"q": "روسيا"}).json()["claims"][0]["highlight"]
+
+
+def test_context_is_freed_without_the_cycle_collector(api: TestClient) -> None:
+    gc.disable()
+    try:
+        ctx = Context(_search(api))
+        assert ctx.article_loader is ctx.article_loader
+        ref = weakref.ref(ctx)
+        del ctx
+        assert ref() is None
+    finally:
+        gc.enable()
