@@ -4,24 +4,39 @@ REST ``POST /v1/claims/similar`` and ``qawl eval retrieval``.
 1. Clean the input (URLs, @mentions, hashtag marks, emoji, diacritics) and light-stem its words
    with the indexer's own ``normalize``/``stem`` functions.
 2. Read the document frequencies of the input's terms from the stats index the indexer keeps
-   (``indexer/corpus_stats.py``): one search request.
-3. Candidate generation in Meilisearch: one multi-search of several queries, each holding at
-   most 10 of the most salient (highest-idf) stems (Meilisearch reads only 10 words a query),
-   over the stemmed claim text, plus the raw normalized words over text and title.
-4. Re-rank the union of candidates: BM25 (k1 1.2, b 0.75) over the stems of claim text + title
-   with the corpus statistics, fused with a character n-gram (3-5) cosine on unstemmed words,
-   each normalized by its best candidate. Weights chosen on the train split (see README).
+   (``indexer/corpus_stats.py``): one search request, cached for ``stats_ttl`` seconds.
+3. Candidate generation in Meilisearch: one multi-search (split in ``parallel`` requests) of one
+   query per salient stem ("anchor", the ``anchors`` rarest ones): the anchor as a quoted
+   one-word phrase (required, exact) plus the next ``width - 1`` rarest stems (optional,
+   ``matchingStrategy: last``), over the stemmed claim text, ``limit`` ``per_query``. Short
+   queries keep Meilisearch's work small; one query per anchor keeps recall (a Meilisearch
+   query never returns a claim that lacks its last remaining word).
+   Only ``id, text_stem`` are retrieved here.
+4. Learned re-ranking in two linear stages (weights in ``api/search/data/similar_ranker.json``,
+   trained on the CheckThat! train split by ``scripts/train_similar.py``):
+   stage 1 scores every candidate from cheap features of its stemmed text (BM25 with the
+   stored corpus statistics, coverage of the query's idf mass and of the claim's terms, the
+   candidate's best rank and hit count in the Meilisearch queries, length) and keeps the best
+   ``keep``; the stored fields of those claims and the document frequencies of their own terms
+   are then read (two requests in parallel); stage 2 (BM25 now over text + title) adds finer
+   features (character 3-5-gram cosine and containment, stem-bigram overlap, numbers,
+   surface-word overlap) and orders them. The score is the stage-2 probability.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from api.errors import BadUserInput, meili_errors
@@ -34,13 +49,33 @@ from indexer.text.normalize import tokens
 from indexer.text.stem import stem
 
 Doc = dict[str, Any]
+Features = dict[str, float]
 
 MAX_CHARS = 20_000
 MAX_TERMS = 400  # unique stems looked up and scored (a 5,000-character paragraph has ~350)
+RANKER_RESOURCE = "data/similar_ranker.json"  # inside the api.search package
+CANDIDATE_FIELDS = ["id", "text_stem"]  # the candidate stage reads only the stemmed text
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
 _RT = re.compile(r"^\s*RT\b:?", re.IGNORECASE)
+_NUMBER = re.compile(r"^\d+$")
+
+STAGE1_FEATURES = ("bm25", "bm25_rel", "qcov", "dcov", "best_rank", "hits", "log_dl")
+STAGE2_FEATURES = (
+    *STAGE1_FEATURES,
+    "bm25_rr",
+    "dcov_idf",
+    "char",
+    "char_rel",
+    "char_rr",
+    "char_dcont",
+    "char_qcont",
+    "bigram",
+    "num_shared",
+    "num_missing",
+    "word_dcov",
+)
 
 
 def clean_text(text: str) -> str:
@@ -69,23 +104,70 @@ class Stats:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
 
-@lru_cache(maxsize=20_000)
+@dataclass
+class Candidate:
+    """A claim returned by the candidate stage: best (0-based) rank in any anchor query and the
+    number of anchor queries that returned it."""
+
+    doc: Doc
+    best_rank: int
+    hits: int
+
+
+@dataclass
+class QueryText:
+    """The input as the matcher sees it."""
+
+    cleaned: str
+    words: list[str]  # normalized tokens, in order
+    stems: list[str]  # unique stems, in order of first occurrence (at most MAX_TERMS)
+    tf: Counter[str]
+
+    @classmethod
+    def parse(cls, text: str) -> QueryText:
+        cleaned = clean_text(text)
+        words = tokens(cleaned) or tokens(text)
+        if not words:
+            raise BadUserInput("text has no words to match")
+        all_stems = [stem(w) for w in words]
+        stems = list(dict.fromkeys(all_stems))[:MAX_TERMS]
+        kept = set(stems)
+        return cls(cleaned, words, stems, Counter(t for t in all_stems if t in kept))
+
+    @cached_property
+    def grams(self) -> frozenset[str]:
+        return char_grams(self.cleaned)
+
+    @cached_property
+    def bigrams(self) -> frozenset[tuple[str, str]]:
+        seq = [stem(w) for w in self.words]
+        return frozenset(pairwise(seq))
+
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        return frozenset(self.words)
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(w for w in self.words if _NUMBER.match(w))
+
+
+# The per-claim caches below hold only tuples of strings and plain str -> int dicts: CPython's
+# garbage collector stops tracking those, so full collections stay short however big the caches
+# grow (frozensets and Counters would be traversed item by item: pauses of 100+ ms).
 def char_grams(text: str) -> frozenset[str]:
     """The character 3-5-grams of the words of ``text`` (word-bounded, normalized)."""
+    return frozenset(_gram_tuple(text))
+
+
+@lru_cache(maxsize=20_000)
+def _gram_tuple(text: str) -> tuple[str, ...]:
     grams: set[str] = set()
     for word in tokens(text):
         padded = f" {word} "
         for n in (3, 4, 5):
             grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return frozenset(grams)
-
-
-def char_cosine(query: frozenset[str], doc_text: str) -> float:
-    """Cosine of binary character n-gram vectors (set intersection runs in C)."""
-    doc = char_grams(doc_text)
-    if not query or not doc:
-        return 0.0
-    return len(query & doc) / math.sqrt(len(query) * len(doc))
+    return tuple(grams)
 
 
 def _doc_text(doc: Doc) -> str:
@@ -98,14 +180,235 @@ def _title_terms(title: str) -> tuple[str, ...]:
     return tuple(claim_terms({"text": title}))
 
 
-def _terms_of(doc: Doc) -> tuple[Counter[str], int]:
+@lru_cache(maxsize=20_000)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(tokens(text)))
+
+
+@lru_cache(maxsize=20_000)
+def _number_tuple(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for w in tokens(text) if _NUMBER.match(w)))
+
+
+@lru_cache(maxsize=20_000)
+def _bigram_tuple(text_stem: str) -> tuple[tuple[str, str], ...]:
+    return tuple(dict.fromkeys(pairwise(text_stem.split())))
+
+
+def _terms_of(doc: Doc) -> tuple[dict[str, int], int]:
     """The claim's BM25 terms (``claim_terms``), reusing the ``text_stem`` stored at index time."""
     stored = doc.get("text_stem")
-    text_terms = (
-        stored.split() if isinstance(stored, str) else claim_terms({"text": doc.get("text")})
-    )
-    terms = text_terms + list(_title_terms(str(doc.get("title") or "")))
-    return Counter(terms), len(terms)
+    if not isinstance(stored, str):
+        stored = " ".join(claim_terms({"text": doc.get("text")}))
+    return _counted_terms(stored, str(doc.get("title") or ""))
+
+
+@lru_cache(maxsize=50_000)
+def _counted_terms(text_stem: str, title: str) -> tuple[dict[str, int], int]:
+    terms = text_stem.split() + list(_title_terms(title))
+    return dict(Counter(terms)), len(terms)
+
+
+def _text_terms(doc: Doc) -> dict[str, int]:
+    """The stems of the claim text alone (known from the candidate stage)."""
+    return _counted_terms(str(doc.get("text_stem") or ""), "")[0]
+
+
+def doc_terms(docs: Iterable[Doc]) -> list[str]:
+    """The unique text stems of ``docs`` (for reading their document frequencies)."""
+    out: dict[str, None] = {}
+    for doc in docs:
+        out.update(dict.fromkeys(_text_terms(doc)))
+    return list(out)
+
+
+def with_fields(cand: Candidate, full: Mapping[str, Doc]) -> Candidate:
+    """``cand`` with the stored fields read for the survivors (text, title...) added."""
+    stored = full.get(str(cand.doc["id"]))
+    return Candidate({**stored, **cand.doc}, cand.best_rank, cand.hits) if stored else cand
+
+
+def local_stats(docs: Sequence[Doc]) -> Stats:
+    """Statistics estimated from the candidates (when the stats index is missing)."""
+    df: Counter[str] = Counter()
+    length = 0
+    for doc in docs:
+        tf, dl = _terms_of(doc)
+        df.update(tf.keys())
+        length += dl
+    return Stats(df=dict(df), n=len(docs), avgdl=length / len(docs) if docs else 1.0)
+
+
+def _rank_reciprocals(values: Sequence[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    out = [0.0] * len(values)
+    for rank, i in enumerate(order):
+        out[i] = 1.0 / (1 + rank)
+    return out
+
+
+def stage1_features(
+    query: QueryText, stats: Stats, cands: Sequence[Candidate], k1: float = 1.2, b: float = 0.75
+) -> list[Features]:
+    """Cheap features of every candidate (terms only); ``*_rel`` are relative to the best one."""
+    idf = {t: stats.idf(t) for t in query.tf}
+    qmass = sum(idf.values()) or 1.0
+    avgdl = stats.avgdl or 1.0
+    rows: list[Features] = []
+    for cand in cands:
+        tf, dl = _terms_of(cand.doc)
+        norm = k1 * (1 - b + b * dl / avgdl)
+        shared = [t for t in tf if t in idf]
+        rows.append(
+            {
+                "bm25": sum(idf[t] * tf[t] * (k1 + 1) / (tf[t] + norm) for t in shared),
+                "qcov": sum(idf[t] for t in shared) / qmass,
+                "dcov": len(shared) / (len(tf) or 1),
+                "best_rank": 1.0 / (1 + cand.best_rank),
+                "hits": float(cand.hits),
+                "log_dl": math.log1p(dl),
+            }
+        )
+    top = max((r["bm25"] for r in rows), default=0.0) or 1.0
+    for row in rows:
+        row["bm25_rel"] = row["bm25"] / top
+    return rows
+
+
+def stage2_features(query: QueryText, stats: Stats, cands: Sequence[Candidate]) -> list[Features]:
+    """All features of the stage-1 survivors; ``stats.df`` should hold their terms too."""
+    rows = stage1_features(query, stats, cands)
+    qgrams, qset = query.grams, set(query.tf)
+    for cand, row in zip(cands, rows, strict=True):
+        doc = cand.doc
+        text = _doc_text(doc)
+        weights = {t: stats.idf(t) for t in _text_terms(doc)}
+        row["dcov_idf"] = sum(w for t, w in weights.items() if t in qset) / (sum(weights.values()) or 1.0)
+        dgrams = _gram_tuple(text)  # unique grams
+        inter = len(qgrams.intersection(dgrams))
+        row["char"] = inter / math.sqrt(len(qgrams) * len(dgrams)) if qgrams and dgrams else 0.0
+        row["char_dcont"] = inter / (len(dgrams) or 1)
+        row["char_qcont"] = inter / (len(qgrams) or 1)
+        dbi = _bigram_tuple(str(doc.get("text_stem") or ""))
+        row["bigram"] = len(query.bigrams.intersection(dbi)) / (len(dbi) or 1)
+        dnums = _number_tuple(str(doc.get("text") or ""))
+        shared = len(query.numbers.intersection(dnums))
+        row["num_shared"] = float(min(3, shared))
+        row["num_missing"] = float(min(3, len(dnums) - shared))
+        dwords = _word_tuple(text)
+        row["word_dcov"] = len(query.word_set.intersection(dwords)) / (len(dwords) or 1)
+    top_char = max((r["char"] for r in rows), default=0.0) or 1.0
+    for row, bm_rr, ch_rr in zip(
+        rows,
+        _rank_reciprocals([r["bm25"] for r in rows]),
+        _rank_reciprocals([r["char"] for r in rows]),
+        strict=True,
+    ):
+        row["char_rel"] = row["char"] / top_char
+        row["bm25_rr"] = bm_rr
+        row["char_rr"] = ch_rr
+    return rows
+
+
+# -- the learned ranker -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinearModel:
+    """``intercept + sum(coef * (x - mean) / scale)``: a logistic regression on standardized
+    features."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LinearModel:
+        model = cls(
+            tuple(data["features"]),
+            tuple(float(x) for x in data["mean"]),
+            tuple(float(x) or 1.0 for x in data["scale"]),
+            tuple(float(x) for x in data["coef"]),
+            float(data.get("intercept", 0.0)),
+        )
+        n = len(model.features)
+        if not (len(model.mean) == len(model.scale) == len(model.coef) == n):
+            raise ValueError("ranker model: features, mean, scale and coef differ in length")
+        return model
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+        }
+
+    @cached_property
+    def _weights(self) -> tuple[float, tuple[tuple[str, float], ...]]:
+        """The same model on raw features: ``bias + sum(weight * x)``."""
+        weights = tuple((f, c / s) for f, s, c in zip(self.features, self.scale, self.coef, strict=True))
+        bias = self.intercept - sum(w * m for (_, w), m in zip(weights, self.mean, strict=True))
+        return bias, weights
+
+    def score(self, row: Features) -> float:
+        bias, weights = self._weights
+        return bias + sum(w * row[f] for f, w in weights)
+
+
+@dataclass(frozen=True)
+class Ranker:
+    stage1: LinearModel
+    stage2: LinearModel
+    keep: int  # stage-1 survivors scored by stage 2
+    # the candidate stage the models were trained on (SimilarClaims defaults to it)
+    anchors: int = 25
+    per_query: int = 40
+    width: int = 3
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Ranker:
+        cand = data.get("candidates", {})
+        ranker = cls(
+            LinearModel.from_json(data["stage1"]),
+            LinearModel.from_json(data["stage2"]),
+            int(data["keep"]),
+            int(cand.get("anchors", cls.anchors)),
+            int(cand.get("per_query", cls.per_query)),
+            int(cand.get("width", cls.width)),
+        )
+        unknown = (set(ranker.stage1.features) - set(STAGE1_FEATURES)) | (
+            set(ranker.stage2.features) - set(STAGE2_FEATURES)
+        )
+        if unknown or min(ranker.keep, ranker.anchors, ranker.per_query, ranker.width) < 1:
+            raise ValueError(f"ranker model: unknown features {sorted(unknown)} or bad keep")
+        return ranker
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Ranker:
+        if path is not None:
+            return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return default_ranker()
+
+
+@lru_cache(maxsize=1)
+def default_ranker() -> Ranker:
+    """The trained weights shipped with the package."""
+    text = resources.files("api.search").joinpath(RANKER_RESOURCE).read_text(encoding="utf-8")
+    return Ranker.from_json(json.loads(text))
+
+
+def _public(doc: Doc) -> Doc:
+    return {k: v for k, v in doc.items() if k != "text_stem"}
+
+
+async def _no_stats() -> Stats | None:
+    return None
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
 class SimilarClaims:
@@ -118,15 +421,11 @@ class SimilarClaims:
         *,
         stats_index: str | None = None,
         max_first: int = 100,
-        per_query: int = 15,
-        salient: int = 40,
-        anchors: int = 20,
-        raw_query: bool = True,
-        strategy: str = "last",
-        k1: float = 1.2,
-        b: float = 0.75,
-        char_weight: float = 1.0,
-        char_top: int = 40,
+        per_query: int | None = None,
+        anchors: int | None = None,
+        width: int | None = None,
+        keep: int | None = None,
+        ranker: Ranker | None = None,
         stats_ttl: float = 30.0,
         parallel: int = 2,
     ) -> None:
@@ -134,15 +433,11 @@ class SimilarClaims:
         self.claims_index = claims_index
         self.stats_index = stats_index or stats_index_name(claims_index)
         self.max_first = max_first
-        self.per_query = per_query
-        self.salient = salient
-        self.anchors = anchors
-        self.raw_query = raw_query
-        self.strategy = strategy
-        self.k1 = k1
-        self.b = b
-        self.char_weight = char_weight
-        self.char_top = char_top
+        self.ranker = ranker or default_ranker()
+        self.per_query = per_query or self.ranker.per_query
+        self.anchors = anchors or self.ranker.anchors
+        self.width = max(1, min(10, width or self.ranker.width))  # Meilisearch reads 10 words
+        self.keep = keep or self.ranker.keep
         self.stats_ttl = stats_ttl
         self.parallel = max(1, parallel)
         self._df: dict[str, tuple[int, float]] = {}  # term -> (df, read at)
@@ -156,25 +451,39 @@ class SimilarClaims:
             raise BadUserInput(f"text is longer than {MAX_CHARS} characters")
         if not 1 <= first <= self.max_first:
             raise BadUserInput(f"first must be between 1 and {self.max_first}")
-        cleaned = clean_text(text)
-        words = tokens(cleaned) or tokens(text)
-        if not words:
-            raise BadUserInput("text has no words to match")
-        stems = list(dict.fromkeys(stem(w) for w in words))[:MAX_TERMS]
-        query_tf = Counter(stem(w) for w in words)
+        query = QueryText.parse(text)
         async with meili_errors():
-            stats = await self._stats(stems)
-            candidates = await self._candidates(stems, words, stats, filter_expr)
-        ranked = self._rerank(query_tf, cleaned, stats, candidates)[:first]
-        return [Match(m.score, self._public(m.doc)) for m in ranked]
+            stats = await self.stats(query.stems)
+            cands = await self.candidates(query, stats, filter_expr)
+            if not cands:
+                return []
+            if not stats.n:  # no stored statistics: estimate them from the candidates
+                stats = local_stats([c.doc for c in cands])
+            s1 = [self.ranker.stage1.score(r) for r in stage1_features(query, stats, cands)]
+            order = sorted(range(len(cands)), key=lambda i: (-s1[i], str(cands[i].doc["id"])))
+            kept = [cands[i] for i in order[: max(self.keep, first)]]
+            # in parallel: the survivors' stored fields and the statistics of their own terms
+            ids = [str(c.doc["id"]) for c in kept]
+            with_stats = self._totals is not None and stats.n > 0
+            full, more = await asyncio.gather(
+                self.documents(ids),
+                self.stats(doc_terms(c.doc for c in kept)) if with_stats else _no_stats(),
+            )
+            if more is not None:
+                stats = Stats({**stats.df, **more.df}, stats.n, stats.avgdl)
+            kept = [with_fields(c, full) for c in kept if str(c.doc["id"]) in full]  # not deleted since
+            ids = [str(c.doc["id"]) for c in kept]
+            s2 = [self.ranker.stage2.score(r) for r in stage2_features(query, stats, kept)]
+        best = sorted(range(len(kept)), key=lambda i: (-s2[i], ids[i]))[:first]
+        return [Match(round(_sigmoid(s2[i]), 6), _public(kept[i].doc)) for i in best]
 
-    async def _stats(self, stems: list[str]) -> Stats:
-        """Document frequencies of ``stems`` and the totals; cached for ``stats_ttl`` seconds."""
+    async def stats(self, terms: list[str]) -> Stats:
+        """Document frequencies of ``terms`` and the totals; cached for ``stats_ttl`` seconds."""
         now = time.monotonic()
         if len(self._df) > 200_000:
             self._df.clear()
         fresh = now - self.stats_ttl
-        missing = [t for t in stems if self._df.get(t, (0, -1.0))[1] < fresh]
+        missing = [t for t in terms if self._df.get(t, (0, -math.inf))[1] < fresh]
         if missing or self._totals is None or self._totals[2] < fresh:
             ids = {term_id(t): t for t in missing}
             try:
@@ -199,106 +508,66 @@ class SimilarClaims:
                 elif hit["id"] in ids:
                     self._df[ids[hit["id"]]] = (int(hit.get("df", 0)), now)
         n, length, _ = self._totals or (0, 0, now)
-        df = {t: self._df[t][0] for t in stems if self._df.get(t, (0, 0.0))[0] > 0}
+        df = {t: self._df[t][0] for t in terms if self._df.get(t, (0, 0.0))[0] > 0}
         return Stats(df=df, n=n, avgdl=length / n if n else 1.0)
 
     def _salient(self, stems: list[str], stats: Stats) -> list[str]:
         if not stats.n:
-            return stems[: self.salient]
+            return stems[: self.anchors]
         known = [t for t in stems if stats.df.get(t, 0) > 0]
-        return sorted(known, key=lambda t: (stats.df[t], stems.index(t)))[: self.salient]
+        position = {t: i for i, t in enumerate(stems)}
+        return sorted(known, key=lambda t: (stats.df[t], position[t]))
 
-    async def _candidates(
-        self, stems: list[str], words: list[str], stats: Stats, filter_expr: str | None
-    ) -> list[Doc]:
-        salient = self._salient(stems, stats)
+    async def candidates(self, query: QueryText, stats: Stats, filter_expr: str | None) -> list[Candidate]:
+        """One Meilisearch query per anchor (see the module docstring), in one multi-search."""
+        salient = self._salient(query.stems, stats)
         common: dict[str, Any] = {
             "indexUid": self.claims_index,
             "limit": self.per_query,
-            "attributesToRetrieve": [*CLAIM_FIELDS, "text_stem"],
-            "matchingStrategy": "frequency",
+            "attributesToRetrieve": CANDIDATE_FIELDS,
         }
         if filter_expr:
             common["filter"] = filter_expr
-        # Meilisearch keeps at least the rarest word of a query (matchingStrategy "frequency"), so
-        # one query per salient anchor: the anchor plus the next 9 less rare terms, which rank the
-        # anchor's claims by how much of the input they share
-        if self.strategy == "last":
-            queries = [
-                {
-                    **common,
-                    "matchingStrategy": "last",
-                    "attributesToSearchOn": ["text_stem"],
-                    "q": " ".join([a, *[t for t in salient[:10] if t != a][:9]]),
-                }
-                for a in salient[: self.anchors]
-            ]
-        else:
-            queries = [
-                {
-                    **common,
-                    "q": " ".join(salient[i : i + 10]),
-                    "attributesToSearchOn": ["text_stem"],
-                }
-                for i in range(min(self.anchors, len(salient)))
-            ]
-        if self.raw_query:  # the input's own words (unstemmed) over text and title
-            rank = {t: i for i, t in enumerate(salient)}
-            raw = sorted(dict.fromkeys(words), key=lambda w: rank.get(stem(w), len(rank)))[:10]
-            queries.append(
-                {**common, "q": " ".join(raw), "attributesToSearchOn": ["text", "title"]}
-            )
-        # split in ``self.parallel`` multi-search requests: Meilisearch runs requests on all cores
-        parts = [
-            queries[i :: self.parallel] for i in range(self.parallel) if queries[i :: self.parallel]
+        head = salient[: self.width]
+        queries = [
+            {
+                **common,
+                "matchingStrategy": "last",
+                "attributesToSearchOn": ["text_stem"],
+                # the anchor as a one-word phrase: required, exact (no typo or prefix
+                # derivations, about half of Meilisearch's work); the others optional
+                "q": " ".join([f'"{a}"', *[t for t in head if t != a][: self.width - 1]]),
+            }
+            for a in salient[: self.anchors]
         ]
+        if not queries:  # no known term (or no statistics): the input's own words, any field
+            queries = [{**common, "q": " ".join(query.words[:10]), "matchingStrategy": "frequency"}]
+        # split in ``self.parallel`` multi-search requests: Meilisearch runs requests on all cores
+        parts = [queries[i :: self.parallel] for i in range(self.parallel) if queries[i :: self.parallel]]
         answers = await asyncio.gather(*(self.client.multi_search(part) for part in parts))
-        seen: dict[str, Doc] = {}
+        seen: dict[str, Candidate] = {}
         for res in answers:
             for result in res["results"]:
-                for hit in result["hits"]:
-                    seen.setdefault(hit["id"], hit)
+                for rank, hit in enumerate(result["hits"]):
+                    cand = seen.get(hit["id"])
+                    if cand is None:
+                        seen[hit["id"]] = Candidate(hit, rank, 1)
+                    else:
+                        cand.best_rank = min(cand.best_rank, rank)
+                        cand.hits += 1
         return list(seen.values())
 
-    @staticmethod
-    def _public(doc: Doc) -> Doc:
-        return {k: v for k, v in doc.items() if k != "text_stem"}
-
-    def _rerank(
-        self, query_tf: Counter[str], cleaned: str, stats: Stats, docs: list[Doc]
-    ) -> list[Match]:
-        if not docs:
-            return []
-        if not stats.n:  # no stored statistics: estimate them from the candidates
-            stats = self._local_stats(docs)
-        idf = {t: stats.idf(t) for t in query_tf}
-        bm: list[float] = []
-        for doc in docs:
-            tf, dl = _terms_of(doc)
-            norm = self.k1 * (1 - self.b + self.b * dl / stats.avgdl)
-            bm.append(sum(idf[t] * tf[t] * (self.k1 + 1) / (tf[t] + norm) for t in idf if t in tf))
-        # the character n-gram similarity refines the BM25 head only (it never adds recall)
-        head = sorted(range(len(docs)), key=lambda i: -bm[i])[: self.char_top]
-        ch = [0.0] * len(docs)
-        if self.char_weight:
-            qgrams = char_grams(cleaned)
-            for i in head:
-                ch[i] = char_cosine(qgrams, _doc_text(docs[i]))
-        top_bm, top_ch = max(bm) or 1.0, max(ch) or 1.0
-        total = 1.0 + self.char_weight
-        scored = [
-            Match(round((b / top_bm + self.char_weight * c / top_ch) / total, 6), doc)
-            for b, c, doc in zip(bm, ch, docs, strict=True)
-        ]
-        scored.sort(key=lambda m: (-m.score, str(m.doc.get("id"))))
-        return scored
-
-    @staticmethod
-    def _local_stats(docs: list[Doc]) -> Stats:
-        df: Counter[str] = Counter()
-        length = 0
-        for doc in docs:
-            tf, dl = _terms_of(doc)
-            df.update(tf.keys())
-            length += dl
-        return Stats(df=dict(df), n=len(docs), avgdl=length / len(docs) or 1.0)
+    async def documents(self, ids: list[str]) -> dict[str, Doc]:
+        """The stored fields of the claims ``ids`` (one search: fine for a search-only key)."""
+        if not ids:
+            return {}
+        res = await self.client.search(
+            self.claims_index,
+            {
+                "q": "",
+                "filter": any_of("id", ids),
+                "limit": len(ids),
+                "attributesToRetrieve": CLAIM_FIELDS,
+            },
+        )
+        return {str(hit["id"]): hit for hit in res["hits"]}

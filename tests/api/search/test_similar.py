@@ -1,14 +1,30 @@
-"""SimilarClaims on a real subset of the CheckThat! collection in a real Meilisearch."""
+"""SimilarClaims on a real subset of the CheckThat! collection in a real Meilisearch, and the
+learned re-ranker (shipped weights, their loading, the training script)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import importlib.util
+import json
+import math
+import sys
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from api.errors import BadUserInput
-from api.search.similar import SimilarClaims, clean_text
+from api.search.similar import (
+    STAGE1_FEATURES,
+    STAGE2_FEATURES,
+    LinearModel,
+    Ranker,
+    SimilarClaims,
+    clean_text,
+    default_ranker,
+)
 from indexer.ingest import IndexNames
 from indexer.meili.client import MeiliClient
 from tests.api.search.similar_subset import build, dev_queries
@@ -31,9 +47,7 @@ def names(meili: Meili) -> IndexNames:
 
 
 @pytest.fixture
-def matcher(
-    meili: Meili, names: IndexNames
-) -> Iterator[tuple[asyncio.AbstractEventLoop, SimilarClaims]]:
+def matcher(meili: Meili, names: IndexNames) -> Iterator[tuple[asyncio.AbstractEventLoop, SimilarClaims]]:
     loop = asyncio.new_event_loop()
     client = MeiliClient(meili.url, meili.key or None)
     yield loop, SimilarClaims(client, names.claims)
@@ -53,9 +67,7 @@ def _ids(
 
 def test_clean_text_drops_social_media_noise() -> None:
     cleaned = clean_text("RT @Elysee عاجل #كلنا_جيش_مصر https://t.co/abc www.x.org 😂")
-    assert (
-        "@" not in cleaned and "http" not in cleaned and "www" not in cleaned and "#" not in cleaned
-    )
+    assert "@" not in cleaned and "http" not in cleaned and "www" not in cleaned and "#" not in cleaned
     assert "كلنا جيش مصر" in cleaned and "عاجل" in cleaned
 
 
@@ -117,3 +129,100 @@ def test_works_without_stored_statistics(meili: Meili, names: IndexNames) -> Non
             return [x.doc["id"] for x in await m.match("المصلي الخفي في مساجد الأردن")]
 
     assert run(go())[0] == MOSQUE_CLAIM
+
+
+# -- the learned re-ranker --------------------------------------------------------------------
+def test_shipped_weights_load_and_describe_the_default_matcher(matcher: Matcher) -> None:
+    ranker = default_ranker()
+    assert set(ranker.stage1.features) <= set(STAGE1_FEATURES) and "bm25" in ranker.stage1.features
+    assert set(ranker.stage2.features) <= set(STAGE2_FEATURES) and "char" in ranker.stage2.features
+    assert all(s > 0 for s in ranker.stage2.scale) and any(ranker.stage2.coef)
+    _, m = matcher  # the matcher runs the candidate stage the weights were trained on
+    assert (m.anchors, m.per_query, m.width, m.keep) == (
+        ranker.anchors,
+        ranker.per_query,
+        ranker.width,
+        ranker.keep,
+    )
+    row = {f: float(i + 1) for i, f in enumerate(STAGE2_FEATURES)}
+    model = ranker.stage2  # the folded weights equal the standardized logistic regression
+    expected = model.intercept + sum(
+        c * (row[f] - mu) / sd for f, mu, sd, c in zip(model.features, model.mean, model.scale, model.coef, strict=True)
+    )
+    assert math.isclose(model.score(row), expected, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_malformed_weights_are_rejected() -> None:
+    data = {
+        "keep": 10,
+        "stage1": {"features": ["bm25"], "mean": [0], "scale": [1], "coef": [1]},
+        "stage2": {"features": ["no_such_feature"], "mean": [0], "scale": [1], "coef": [1]},
+    }
+    with pytest.raises(ValueError):
+        Ranker.from_json(data)
+    data["stage2"] = {"features": ["bm25", "char"], "mean": [0], "scale": [1], "coef": [1, 1]}
+    with pytest.raises(ValueError):
+        Ranker.from_json(data)
+    data["stage2"] = {"features": ["char"], "mean": [0], "scale": [1], "coef": [1]}
+    assert Ranker.from_json(data).stage2.features == ("char",)
+
+
+def test_the_learned_weights_carry_the_ranking(meili: Meili, names: IndexNames) -> None:
+    """Inverting the trained stage-2 weights must wreck the ranking: the model decides the order."""
+    trained = default_ranker()
+    s2 = trained.stage2
+    inverted = dataclasses.replace(
+        trained,
+        stage2=LinearModel(s2.features, s2.mean, s2.scale, tuple(-c for c in s2.coef), 0.0),
+    )
+
+    async def go(ranker: Ranker) -> tuple[int, int]:
+        async with MeiliClient(meili.url, meili.key or None) as client:
+            m = SimilarClaims(client, names.claims, ranker=ranker)
+            queries = dev_queries()
+            ranked = [([x.doc["id"] for x in await m.match(t, 5)], rel) for _, t, rel in queries]
+            return sum(bool(r and r[0] in rel) for r, rel in ranked), len(queries)
+
+    good, n = run(go(trained))
+    bad, _ = run(go(inverted))
+    assert good >= n - 3 and bad <= n // 3, (good, bad, n)
+
+
+def _train_script() -> ModuleType:
+    path = Path(__file__).resolve().parents[3] / "scripts" / "train_similar.py"
+    spec = importlib.util.spec_from_file_location("train_similar", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve their module by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_script_fits_loadable_weights(meili: Meili, names: IndexNames) -> None:
+    train = _train_script()
+    queries = dev_queries()
+
+    async def go() -> list[object]:
+        async with MeiliClient(meili.url, meili.key or None) as client:
+            m = SimilarClaims(client, names.claims, ranker=train.bootstrap_ranker(), per_query=20)
+            records: list[object] = await train.records_for(
+                m, [(q, t) for q, t, _ in queries], {q: rel for q, _, rel in queries}
+            )
+            return records
+
+    records = run(go())
+    ranker, report = train.train(records, keep=10, grid=(1.0,))
+    again = Ranker.from_json(
+        json.loads(
+            json.dumps(
+                {
+                    "keep": ranker.keep,
+                    "stage1": ranker.stage1.to_json(),
+                    "stage2": ranker.stage2.to_json(),
+                }
+            )
+        )
+    )
+    assert again == ranker and again.keep == 10
+    assert report["queries"] == len(queries) and 0 < report["cv"]["MAP@5"] <= 1
+    assert report["candidate_recall"] >= 0.9  # the candidate stage finds the subset's claims
