@@ -301,6 +301,10 @@ _OPENER = re.compile(r"^(?:و?لكن|غير أن|إلا أن|بيد أن|كما 
 _NAME_CHAIN = re.compile(r"^\s*(?:[\u0621-\u064a]+\s+)?بنت?\s")
 
 
+# what _VERB_RE can match, as whole words (with their و/ف), and the words _PHRASE_RE starts with
+_VERB_FORMS = frozenset(p + v for v in VERBS for p in ("", "و", "ف"))
+_AR_WORD = re.compile("[\u0621-\u064a]+")
+_PHRASE_CUES = ("حسب", "وفق", "طبق", "نقلا", "نقلاً", "استناد", "على حد", "كما ")
 _THAT_SOON = re.compile(r"(?:^|\s)(?:أن|إن|بأن|أنه|أنها|إنه|إنها)\s")
 
 
@@ -314,8 +318,10 @@ def find_attribution(sentence: str) -> Attribution:
     def in_quote(pos: int) -> bool:
         return any(a < pos < b for a, b in quote_spans)
 
+    # screen with set and substring tests before the regexes (most sentences have no verb)
+    has_verb = not _VERB_FORMS.isdisjoint(_AR_WORD.findall(sentence))
     # 1. verb-first attribution near the start of the sentence or of a clause
-    for match in _VERB_RE.finditer(sentence):
+    for match in _VERB_RE.finditer(sentence) if has_verb else ():
         pos = match.start(2)
         if in_quote(pos):
             continue
@@ -405,7 +411,8 @@ def find_attribution(sentence: str) -> Attribution:
                 continue
             return Attribution(verb, name, claimant_type(name), gender)
     # 2. phrases anywhere outside quotes: "بحسب X", "وفقا لما أعلنته X"
-    for match in _PHRASE_RE.finditer(sentence):
+    has_phrase = any(cue in sentence for cue in _PHRASE_CUES)
+    for match in _PHRASE_RE.finditer(sentence) if has_phrase else ():
         if in_quote(match.start()):
             continue
         rest = sentence[match.end() :]
@@ -416,7 +423,8 @@ def find_attribution(sentence: str) -> Attribution:
             phrase = match.group(1)
             return Attribution(phrase, name, claimant_type(name), _gender_of(name))
     # 3. statement first, speaker after: '"...", قال X' / '..."، قالت X.'
-    tail = _TAIL.search(sentence)
+    has_close = '"' in sentence or "»" in sentence or "”" in sentence
+    tail = _TAIL.search(sentence) if has_verb and has_close else None
     if tail:
         name = _clean_claimant(_noun_phrase(tail.group(2)))
         if name:

@@ -176,8 +176,7 @@ def cluster_id(
     digests: set[int] = set()
     marks: set[str] = set()
     negated = False
-    for tok in _TOKEN.findall(norm):
-        digest, mark, negation = _token_info(tok)
+    for digest, mark, negation in set(map(_token_info, _TOKEN.findall(norm))):
         if digest is not None:
             digests.add(digest)
         if mark:

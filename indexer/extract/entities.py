@@ -61,6 +61,19 @@ def _firsts() -> frozenset[str]:
     return frozenset(k[0] for k in gazetteer())
 
 
+@lru_cache(maxsize=1)
+def _opening_forms() -> frozenset[str]:
+    """Every token that can open a gazetteer entry: a first word, or one with a proclitic
+    (``_candidates`` in reverse), so that a sentence's tokens are screened with one set test."""
+    forms: set[str] = set()
+    for first in _firsts():
+        forms.add(first)
+        forms.update(p + first for p in "وبلفك" if len(first) >= 3)
+        if first.startswith("ال") and len(first) >= 3:
+            forms.add("لل" + first[2:])  # "للمرصد" -> "المرصد"
+    return frozenset(t for t in forms if _gazetteer_firsts(t))
+
+
 def known_names() -> set[str]:
     """Single-token surface names of people and organizations (they may open a subject NP)."""
     data = json.loads(resources.files("indexer").joinpath("data/gazetteer.json").read_text("utf-8"))
@@ -91,8 +104,12 @@ def find_entities(text: str, norm: str | None = None) -> Entities:
     table = gazetteer()
     toks = _TOKEN.findall(norm if norm is not None else normalize(text))
     found: dict[str, list[str]] = {"people": [], "organizations": [], "places": []}
+    forms = _opening_forms()
     i = 0
-    while i < len(toks):
+    for start in [k for k, t in enumerate(toks) if t in forms]:
+        if start < i:
+            continue  # inside the entry matched last
+        i = start
         matched = 0
         for first in _gazetteer_firsts(toks[i]):
             for n in range(min(_MAX_N, len(toks) - i), 0, -1):
