@@ -1,10 +1,14 @@
 """``cluster_id``: the same claim reported by several outlets shares one id, computed per claim.
 
-Signature = the numbers in the claim + its polarity (negation) + a MinHash (one stable hash, the
-two smallest values) over light-stemmed content words. Paraphrases that keep the key words and the
-figures collide (probability ~ their word-set Jaccard); a changed figure or an added negation
-gives a different id. ``scripts/cluster_check.py`` prints the rates on ANS
-paraphrase/contradiction pairs.
+Signature = the numbers in the claim + its polarity (negation, antonym axes) + its three longest
+light-stemmed content words (ties broken by a stable hash). Long words are the rare, specific ones
+(names, places, technical nouns), so copies of a wire story collide and unrelated sentences do
+not: on the first 4,000 SaudiNewsNet articles, pairs of claims from different outlets put in one
+cluster are near-verbatim (4-gram Jaccard >= 0.3) in 99% of cases, against 82% with the two
+smallest MinHash values, which merged unrelated sentences through frequent words; ANS
+paraphrases share a cluster 0.18 of the time and contradictions 0.07 (train split). A changed
+figure or an added negation gives a different id. ``scripts/cluster_check.py`` prints the ANS
+rates.
 """
 
 from __future__ import annotations
@@ -155,9 +159,9 @@ for _i, (_pos, _neg) in enumerate(_ANTONYMS):
 
 
 @lru_cache(maxsize=200_000)
-def _token_info(tok: str) -> tuple[int | None, str | None, bool]:
-    """(crc32 of the content stem or None, polarity mark or None, is a negation) of one normalized
-    token."""
+def _token_info(tok: str) -> tuple[tuple[int, int, str] | None, str | None, bool]:
+    """(sort key of the content stem - longest first, then a stable hash - or None, polarity mark
+    or None, is a negation) of one normalized token."""
     hit = (
         _POLARITY.get(tok)
         or _POLARITY.get(stem(tok))
@@ -165,24 +169,24 @@ def _token_info(tok: str) -> tuple[int | None, str | None, bool]:
     )
     negation = tok in _NEGATION or (tok.startswith("و") and tok[1:] in _NEGATION)
     content = stem(tok) if tok not in _STOP and tok not in _NEGATION and len(tok) > 2 else None
-    digest = zlib.crc32(content.encode("utf-8")) if content else None
-    return digest, (f"{hit[0]}{hit[1]}" if hit else None), negation
+    key = (-len(content), zlib.crc32(content.encode("utf-8")), content) if content else None
+    return key, (f"{hit[0]}{hit[1]}" if hit else None), negation
 
 
 def cluster_id(
     text: str, numbers: list[NumberMention] | None = None, norm: str | None = None
 ) -> str:
     norm = norm if norm is not None else normalize(text)
-    digests: set[int] = set()
+    keys: set[tuple[int, int, str]] = set()
     marks: set[str] = set()
     negated = False
-    for digest, mark, negation in set(map(_token_info, _TOKEN.findall(norm))):
-        if digest is not None:
-            digests.add(digest)
+    for key, mark, negation in set(map(_token_info, _TOKEN.findall(norm))):
+        if key is not None:
+            keys.add(key)
         if mark:
             marks.add(mark)
         negated = negated or negation
-    sig = ",".join(str(h) for h in heapq.nsmallest(2, digests))
+    sig = ",".join(sorted(k[2] for k in heapq.nsmallest(3, keys)))
     nums = ",".join(sorted({f"{n.value:g}" for n in (numbers or []) if n.unit != "year"}))
     polarity = ",".join(sorted(marks))
     return stable_id("cluster", sig, nums, "neg" if negated else "pos", polarity)

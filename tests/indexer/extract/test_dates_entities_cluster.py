@@ -71,3 +71,17 @@ def test_people_named_by_patronymic_chains() -> None:
     # a person the gazetteer knows is not added again under a longer name
     known = find_entities("الملك سلمان بن عبدالعزيز آل سعود").people
     assert len(known) == 1
+
+
+def test_cluster_joins_outlets_copies_and_not_sentences_sharing_common_words() -> None:
+    def cid(text: str) -> str:
+        return cluster_id(text, extract_numbers(text))
+
+    # the same wire story in two outlets (punctuation, hamza and a word differ)
+    a = "وقال زاميديو “يكشف تحليلنا التاريخي انك معرض للنزوح بدرجة أكبر بنسبة 60 في المئة اليوم بفعل الكوارث"
+    b = "وقال زاميديو: «يكشف تحليلنا التاريخي أنك معرّض للنزوح بدرجة أكبر بنسبة 60 في المئة اليوم بفعل الكوارث"
+    assert cid(a) == cid(b)
+    # unrelated statements that share only frequent words
+    c = "وقال المتحدث إنه عندما يكون الوقت مناسبا فإن الوزارة ستعلن عن المشروعات الجديدة في المنطقة"
+    d = "وقال المسؤول إنه عندما يكون الوقت مناسبا فإن الشركة ستطرح الاكتتاب العام للمستثمرين في المنطقة"
+    assert cid(c) != cid(d)
