@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import collections
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from qawl.bench.common import (
     api_server,
     bench_prefix,
     build_request,
+    env_overrides,
     expect_json_without_errors,
     meili_server,
     run_async,
@@ -263,19 +263,13 @@ def cpu_main(args: argparse.Namespace) -> None:
             "QAWL_ANON_RATE_LIMIT": "1000000000",
             "QAWL_LOG_LEVEL": "WARNING",
         }
-        saved = {k: os.environ.get(k) for k in [*env, "QAWL_DATA_DIR"]}
-        os.environ.update(env)
         try:
-            with tempfile.TemporaryDirectory() as data_dir:
-                os.environ["QAWL_DATA_DIR"] = data_dir
+            with tempfile.TemporaryDirectory() as data_dir, env_overrides(
+                {**env, "QAWL_DATA_DIR": data_dir}
+            ):
                 factories = args.app or ["api.app:create_app"]
                 result = run_async(cpu_per_request(factories, pairs, args.rounds))
         finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
             run_async(drop_indexes(meili, prefix))
     print(json.dumps({"queries": len(pairs), "cpu_ms_per_request": result}, indent=1))
 

@@ -492,3 +492,18 @@ def run_async(coro: Any) -> Any:
     except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
         return asyncio.run(coro)
     return uvloop.run(coro)
+
+
+@contextlib.contextmanager
+def env_overrides(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -13,13 +13,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +35,7 @@ from qawl.bench.common import (
     build_request,
     check_file,
     emit,
+    env_overrides,
     expect_json_without_errors,
     log,
     meili_server,
@@ -113,20 +111,6 @@ def _is_read(method: str, path: str) -> bool:
     ) or (method == "GET" and "/documents" in path)
 
 
-@contextlib.contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def capture_meili_requests(
     api_env: dict[str, str], pairs: list[tuple[str, str | None]], app: str = "api.app:create_app"
 ) -> tuple[list[list[Captured]], list[list[Captured]]]:
@@ -153,7 +137,7 @@ def capture_meili_requests(
     rest: list[list[Captured]] = []
     MeiliClient.request = recording  # type: ignore[method-assign]
     try:
-        with _env(keep), TestClient(create_app()) as client:
+        with env_overrides(keep), TestClient(create_app()) as client:
             for query, source in pairs:
                 records.clear()
                 resp = client.post(
