@@ -32,18 +32,15 @@ from typing import Any
 
 from qawl.bench.common import (
     DEFAULT_CORPUS,
-    Target,
     api_server,
     bench_prefix,
-    build_request,
     env_overrides,
-    expect_json_without_errors,
     meili_server,
     run_async,
     run_sequential,
 )
 from qawl.bench.corpus_index import build_index, drop_indexes
-from qawl.bench.search import graphql_payload, rest_target, sample_queries
+from qawl.bench.search import api_target, graphql_payload, rest_target, sample_queries
 
 
 def summarize(collapsed: Path, top: int = 25) -> str:
@@ -176,36 +173,8 @@ def main() -> None:
         pairs = sample_queries(docs, args.queries, 8)
         try:
             with api_server(meili, prefix, extra_env={"QAWL_INLINE_WORKER": "false"}) as api:
-                for name, reqs, check in (
-                    (
-                        "graphql",
-                        [
-                            [
-                                build_request(
-                                    "POST",
-                                    "127.0.0.1",
-                                    api.port,
-                                    "/graphql",
-                                    graphql_payload(q, s),
-                                    {"Content-Type": "application/json"},
-                                )
-                            ]
-                            for q, s in pairs
-                        ],
-                        expect_json_without_errors,
-                    ),
-                    (
-                        "rest",
-                        [
-                            [build_request("GET", "127.0.0.1", api.port, rest_target(q, s))]
-                            for q, s in pairs
-                        ],
-                        None,
-                    ),
-                ):
-                    target = Target(name, "127.0.0.1", api.port, reqs)
-                    if check is not None:
-                        target.check = check
+                for name in ("graphql", "rest"):
+                    target = api_target(name, api.port, pairs)
                     run_async(run_sequential([target], list(range(min(30, len(pairs))))))  # warm-up
                     out = args.out / f"{name}.collapsed"
                     spy = subprocess.Popen(

@@ -160,17 +160,22 @@ def _html_marker(html: str) -> str:
     return html
 
 
-def _build(data: dict[str, Any]) -> Article:
-    if not (data.get("body") or "").strip():
-        raise InvalidArticle("the article body is empty")
-    if data.get("id") is None:
-        data["id"] = article_id_for(data)
+def _validated(data: dict[str, Any]) -> Article:
+    """``data`` as an indexable ``Article``; any validation problem is an ``InvalidArticle``."""
     try:
         return check_indexable(article_from_obj(data))
     except InvalidArticle:
         raise
     except ValueError as exc:
         raise InvalidArticle(f"invalid article: {exc}") from exc
+
+
+def _build(data: dict[str, Any]) -> Article:
+    if not (data.get("body") or "").strip():
+        raise InvalidArticle("the article body is empty")
+    if data.get("id") is None:
+        data["id"] = article_id_for(data)
+    return _validated(data)
 
 
 def article_from_payload(obj: Any) -> Article:
@@ -193,12 +198,7 @@ def article_from_payload(obj: Any) -> Article:
         data["id"] = article_id_for(obj)
     if looks_like_html(body):
         data["body"] = _text(body) or body
-    try:
-        return check_indexable(article_from_obj(data))
-    except InvalidArticle:
-        raise
-    except ValueError as exc:
-        raise InvalidArticle(f"invalid article: {exc}") from exc
+    return _validated(data)
 
 
 def article_from_html_page(html: str, url: str) -> Article:

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from indexer.documents import article_document, claim_document
-from indexer.extract import extract_claims, prepare_article
+from indexer.extract import claims_of_prepared, prepare_article
 from indexer.models import Article
 
 Doc = dict[str, object]
@@ -47,7 +47,7 @@ def extract_documents(articles: list[Article]) -> ExtractedChunk:
     items = []
     for article in articles:
         prepared = prepare_article(article)
-        claims = extract_claims(prepared)
+        claims = claims_of_prepared(prepared)
         items.append(
             Extracted(
                 prepared.id,

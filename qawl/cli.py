@@ -12,7 +12,7 @@ import orjson
 import typer
 
 from indexer.claims_import import is_claims_path, read_claims_files
-from indexer.extract import extract_claims, prepare_article
+from indexer.extract import claims_of_prepared, prepare_article
 from indexer.ingest import IndexNames, IngestReport, ensure_indexes, index_articles, index_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliError
@@ -133,7 +133,7 @@ def extract(paths: Annotated[list[Path], typer.Argument(help="article files or f
                 errors.append(str(item))
                 continue
             article = prepare_article(item)
-            for claim in extract_claims(article):
+            for claim in claims_of_prepared(article):
                 out.write(orjson.dumps(claim.model_dump(mode="json")) + b"\n")
     out.flush()
     for err in errors:

@@ -509,24 +509,9 @@ class SearchService:
         self, article_ids: list[str], limit: int = 1000
     ) -> dict[str, list[Doc]]:
         """Claims of many articles in one request, each article's list in reading order."""
-        unique = list(dict.fromkeys(article_ids))
-        out: dict[str, list[Doc]] = {a: [] for a in unique}
-        if not unique:
-            return out
-        res = await self._raw(
-            self.claims_index,
-            {
-                "q": "",
-                "filter": any_of("article_id", unique),
-                "sort": ["sentence_index:asc"],
-                "limit": limit,
-                "attributesToRetrieve": CLAIM_FIELDS,
-            },
-            "article_claims",
+        return await self._claims_grouped(
+            "article_id", article_ids, "sentence_index:asc", limit, limit, "article_claims"
         )
-        for hit in res["hits"]:
-            out.setdefault(hit.get("article_id") or "", []).append(hit)
-        return out
 
     async def article_claims(self, article_id: str, limit: int = 1000) -> list[Doc]:
         """An article's claims in reading order."""
@@ -536,24 +521,33 @@ class SearchService:
         self, cluster_ids: list[str], per_cluster: int = 20
     ) -> dict[str, list[Doc]]:
         """Claims sharing a cluster id, for many clusters in one request."""
-        unique = list(dict.fromkeys(cluster_ids))
-        out: dict[str, list[Doc]] = {c: [] for c in unique}
+        limit = min(1000, per_cluster * len(set(cluster_ids)))
+        return await self._claims_grouped(
+            "cluster_id", cluster_ids, "checkworthiness:desc", limit, per_cluster, "clusters"
+        )
+
+    async def _claims_grouped(
+        self, field: str, values: list[str], sort: str, limit: int, per_value: int, op: str
+    ) -> dict[str, list[Doc]]:
+        """Claims whose ``field`` is one of ``values``, in one request, grouped by that value."""
+        unique = list(dict.fromkeys(values))
+        out: dict[str, list[Doc]] = {v: [] for v in unique}
         if not unique:
             return out
         res = await self._raw(
             self.claims_index,
             {
                 "q": "",
-                "filter": any_of("cluster_id", unique),
-                "sort": ["checkworthiness:desc"],
-                "limit": min(1000, per_cluster * len(unique)),
+                "filter": any_of(field, unique),
+                "sort": [sort],
+                "limit": limit,
                 "attributesToRetrieve": CLAIM_FIELDS,
             },
-            "clusters",
+            op,
         )
         for hit in res["hits"]:
-            bucket = out.setdefault(hit.get("cluster_id") or "", [])
-            if len(bucket) < per_cluster:
+            bucket = out.setdefault(hit.get(field) or "", [])
+            if len(bucket) < per_value:
                 bucket.append(hit)
         return out
 

@@ -1,5 +1,5 @@
 """Claim extraction: article -> checkable claims with claimant, numbers, entities and dates."""
 
-from indexer.extract.pipeline import extract_claims, prepare_article
+from indexer.extract.pipeline import claims_of_prepared, extract_claims, prepare_article
 
-__all__ = ["extract_claims", "prepare_article"]
+__all__ = ["claims_of_prepared", "extract_claims", "prepare_article"]

@@ -42,11 +42,17 @@ def claim_id(article_id: str, sentence: str) -> str:
 
 
 def extract_claims(article: Article) -> list[Claim]:
-    body = clean_body(article.body)
+    """The claims of a raw article (its body is cleaned first)."""
+    return claims_of_prepared(prepare_article(article))
+
+
+def claims_of_prepared(article: Article) -> list[Claim]:
+    """The claims of an article whose body ``prepare_article`` already cleaned (bulk indexing
+    needs the cleaned article for its own document too: the body is cleaned once)."""
     claims: list[Claim] = []
     seen: set[str] = set()
     context = AttributionContext()
-    for sentence in split_sentences(body):
+    for sentence in split_sentences(article.body):
         text = sentence.text
         att = context.resolve(find_attribution(text))
         key = normalize(text)

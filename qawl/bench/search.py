@@ -105,6 +105,28 @@ def rest_target(query: str, source: str | None) -> str:
 Captured = tuple[str, str, Any, Any, str | None]  # method, path, body, params, authorization
 
 
+def api_target(kind: str, port: int, pairs: list[tuple[str, str | None]]) -> Target:
+    """The API calls of the sampled queries: GraphQL ``claims`` (checked for GraphQL errors) or
+    the equivalent REST ``GET /v1/claims``."""
+    if kind == "graphql":
+        reqs = [
+            [
+                build_request(
+                    "POST",
+                    "127.0.0.1",
+                    port,
+                    "/graphql",
+                    graphql_payload(q, s),
+                    {"Content-Type": "application/json"},
+                )
+            ]
+            for q, s in pairs
+        ]
+        return Target(kind, "127.0.0.1", port, reqs, expect_json_without_errors)
+    reqs = [[build_request("GET", "127.0.0.1", port, rest_target(q, s))] for q, s in pairs]
+    return Target(kind, "127.0.0.1", port, reqs)
+
+
 def _is_read(method: str, path: str) -> bool:
     return (
         method == "POST" and path.endswith(("/search", "/multi-search", "/documents/fetch"))
@@ -214,34 +236,8 @@ def run_search_bench(
                 same = _bodies(gql_calls) == _bodies(rest_calls)
                 targets = [
                     Target("raw", *meili.host_port, raw_requests(meili, gql_calls)),
-                    Target(
-                        "graphql",
-                        "127.0.0.1",
-                        api.port,
-                        [
-                            [
-                                build_request(
-                                    "POST",
-                                    "127.0.0.1",
-                                    api.port,
-                                    "/graphql",
-                                    graphql_payload(q, s),
-                                    {"Content-Type": "application/json"},
-                                )
-                            ]
-                            for q, s in pairs
-                        ],
-                        expect_json_without_errors,
-                    ),
-                    Target(
-                        "rest",
-                        "127.0.0.1",
-                        api.port,
-                        [
-                            [build_request("GET", "127.0.0.1", api.port, rest_target(q, s))]
-                            for q, s in pairs
-                        ],
-                    ),
+                    api_target("graphql", api.port, pairs),
+                    api_target("rest", api.port, pairs),
                 ]
                 if not same:
                     targets.append(

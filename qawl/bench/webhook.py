@@ -26,7 +26,7 @@ import orjson
 import typer
 from standardwebhooks.webhooks import Webhook
 
-from indexer.extract import extract_claims, prepare_article
+from indexer.extract import extract_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.filters import any_of
 from indexer.models import Article
@@ -72,7 +72,7 @@ def published_version(article: Article) -> Article:
 
 
 def expected_ids(article: Article) -> set[str]:
-    return {c.id for c in extract_claims(prepare_article(article))}
+    return {c.id for c in extract_claims(article)}
 
 
 def signed_event(hook: Webhook, event_type: str, article: Article) -> tuple[bytes, dict[str, str]]:
