@@ -118,9 +118,9 @@ ARTICLES = IndexSettings(
     sortable_attributes=["published_ts", "updated_ts", "id"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=ARTICLE_SEARCHABLE, locales=["ara"])],
     # word-level proximity over whole article bodies is Meilisearch's costliest index (word pairs
-    # within 7 positions): attribute-level proximity halved article indexing time (2,000
-    # SaudiNewsNet articles: 19.8 s -> 6.0-9.7 s of task time); claims are sentences and keep
-    # word-level proximity
+    # within 7 positions): attribute-level proximity cut article indexing about threefold
+    # (`python bench/meili_task_times.py --articles 2000 --articles-proximity byWord|byAttribute`:
+    # 9.4-9.8 s -> 3.0-4.2 s of task time); claims are sentences and keep word-level proximity
     proximity_precision="byAttribute",
     stop_words=ARABIC_STOP_WORDS,
     synonyms=SYNONYMS,

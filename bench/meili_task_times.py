@@ -1,0 +1,99 @@
+"""Where Meilisearch's indexing time goes: index the first N SaudiNewsNet articles into a fresh
+managed Meilisearch with the project's settings and print, as JSON, the summed task durations by
+index and task type. ``--articles-proximity`` / ``--facet-search`` override those two settings to
+compare (run each variant a few times: the machine is noisy).
+
+    python bench/meili_task_times.py [--articles 2000] [--articles-proximity byWord] \
+        [--facet-search true]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import itertools
+import json
+import re
+import secrets
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import indexer.ingest as ingest
+from indexer.ingest import IndexNames, ensure_indexes, index_articles
+from indexer.meili.client import MeiliClient
+from indexer.meili.managed import ManagedMeilisearch
+from indexer.readers import article_from_obj
+
+REPO = Path(__file__).resolve().parents[1]
+_DURATION = re.compile(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?")
+
+
+def seconds(iso: str | None) -> float:
+    m = _DURATION.fullmatch(iso or "")
+    if not m:
+        return 0.0
+    h, mi, s = m.groups()
+    return int(h or 0) * 3600 + int(mi or 0) * 60 + float(s or 0)
+
+
+async def measure(url: str, key: str, corpus: Path, n: int, workers: int) -> dict[str, Any]:
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+        articles = []
+        for line in itertools.islice(fh, n):
+            try:
+                articles.append(article_from_obj(json.loads(line)))
+            except ValueError:
+                continue
+    async with MeiliClient(url, key, timeout=600) as client:
+        names = IndexNames("t_claims", "t_articles")
+        await ensure_indexes(client, names)
+        report = await index_articles(client, names, articles, workers=workers)
+        tasks = await client.request("GET", "/tasks", params={"limit": 1000})
+    by: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+    for task in tasks["results"]:
+        slot = by[f"{task.get('indexUid')} {task['type']}"]
+        slot[0] += 1
+        slot[1] += seconds(task.get("duration"))
+    return {
+        "articles": report.articles,
+        "claims": report.claims,
+        "task_seconds": {k: round(v[1], 2) for k, v in sorted(by.items()) if v[1] >= 0.05},
+        "total_task_seconds": round(sum(v[1] for v in by.values()), 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument(
+        "--corpus", type=Path, default=REPO.parent / "shared" / "data" / "saudinewsnet.jsonl.gz"
+    )
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--articles-proximity", choices=["byWord", "byAttribute"])
+    ap.add_argument("--facet-search", choices=["true", "false"])
+    args = ap.parse_args()
+    # the variants replace the declared settings for this run only
+    if args.articles_proximity:
+        ingest.ARTICLES = ingest.ARTICLES.model_copy(
+            update={"proximity_precision": args.articles_proximity}
+        )
+    if args.facet_search:
+        on = args.facet_search == "true"
+        ingest.ARTICLES = ingest.ARTICLES.model_copy(update={"facet_search": on})
+        ingest.CLAIMS = ingest.CLAIMS.model_copy(update={"facet_search": on})
+    meili = ManagedMeilisearch(master_key=secrets.token_hex(24))
+    with meili:
+        out = asyncio.run(
+            measure(meili.url, meili.master_key, args.corpus, args.articles, args.workers)
+        )
+    out["settings"] = {
+        "articles_proximity": ingest.ARTICLES.proximity_precision,
+        "facet_search": ingest.CLAIMS.facet_search,
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
