@@ -73,6 +73,16 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--articles-proximity", choices=["byWord", "byAttribute"])
     ap.add_argument("--facet-search", choices=["true", "false"])
+    ap.add_argument(
+        "--no-prefix-search",
+        choices=["articles", "claims", "both"],
+        help="disable prefix search (its indexing-time databases) on these indexes",
+    )
+    ap.add_argument(
+        "--comparison-everywhere",
+        action="store_true",
+        help="enable range comparisons on every filterable attribute (Meilisearch's default)",
+    )
     args = ap.parse_args()
     # the variants replace the declared settings for this run only
     if args.articles_proximity:
@@ -83,6 +93,15 @@ def main() -> None:
         on = args.facet_search == "true"
         ingest.ARTICLES = ingest.ARTICLES.model_copy(update={"facet_search": on})
         ingest.CLAIMS = ingest.CLAIMS.model_copy(update={"facet_search": on})
+    if args.no_prefix_search:
+        if args.no_prefix_search in ("articles", "both"):
+            ingest.ARTICLES = ingest.ARTICLES.model_copy(update={"prefix_search": "disabled"})
+        if args.no_prefix_search in ("claims", "both"):
+            ingest.CLAIMS = ingest.CLAIMS.model_copy(update={"prefix_search": "disabled"})
+    if args.comparison_everywhere:
+        for name in ("ARTICLES", "CLAIMS"):
+            declared = getattr(ingest, name)
+            setattr(ingest, name, declared.model_copy(update={"comparable_attributes": declared.filterable_attributes}))
     meili = ManagedMeilisearch(master_key=secrets.token_hex(24))
     with meili:
         out = asyncio.run(
@@ -91,6 +110,11 @@ def main() -> None:
     out["settings"] = {
         "articles_proximity": ingest.ARTICLES.proximity_precision,
         "facet_search": ingest.CLAIMS.facet_search,
+        "prefix_search": {"articles": ingest.ARTICLES.prefix_search, "claims": ingest.CLAIMS.prefix_search},
+        "comparable": {
+            "articles": ingest.ARTICLES.comparable_attributes,
+            "claims": ingest.CLAIMS.comparable_attributes,
+        },
     }
     print(json.dumps(out))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from indexer.embeddings import EMBEDDER
 from indexer.models import Article, Claim
 from indexer.text.stem import stem_text
 
@@ -29,6 +30,9 @@ def claim_document(claim: Claim, article_title: str | None = None) -> dict[str, 
     )
     if article_title and not doc.get("title"):
         doc["article_title"] = article_title
+    # no sentence vector (Meilisearch requires the explicit opt-out); imported verified claims get
+    # theirs in ``indexer.ingest.index_claims``
+    doc["_vectors"] = {EMBEDDER: None}
     return doc
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
+
+from indexer.embeddings import DIMENSIONS, EMBEDDER
 
 
 class _Camel(BaseModel):
@@ -40,9 +42,37 @@ class Faceting(_Camel):
     max_values_per_facet: int = 100
 
 
+class FilterFeatures(_Camel):
+    equality: bool = True
+    comparison: bool = False
+
+
+class FilterableFeatures(_Camel):
+    facet_search: bool = False
+    filter: FilterFeatures = FilterFeatures()
+
+
+class FilterableAttributes(_Camel):
+    """Meilisearch's granular form of ``filterableAttributes`` (1.14+)."""
+
+    attribute_patterns: list[str]
+    features: FilterableFeatures
+
+
+class UserProvidedEmbedder(_Camel):
+    """Vectors computed by qawl (``indexer/embeddings.py``) and sent in ``_vectors``."""
+
+    source: Literal["userProvided"] = "userProvided"
+    dimensions: int
+
+
 class IndexSettings(_Camel):
     searchable_attributes: list[str]
-    filterable_attributes: list[str]
+    # every attribute that can be filtered on (equality, IN, facets); those also listed in
+    # ``comparable_attributes`` accept < > TO as well. Meilisearch builds range structures only for
+    # those (granular filterable attributes), which costs indexing time for nothing elsewhere.
+    filterable_attributes: list[str] = Field(exclude=True)
+    comparable_attributes: list[str] = Field(default_factory=list, exclude=True)
     sortable_attributes: list[str] = Field(default_factory=list)
     displayed_attributes: list[str] = Field(default_factory=lambda: ["*"])
     localized_attributes: list[LocalizedAttributes] | None = None
@@ -56,6 +86,51 @@ class IndexSettings(_Camel):
     # the facet-search endpoint (searching within facet values) is not used by qawl: without its
     # databases indexing does less work (facet distributions are unaffected)
     facet_search: bool = False
+    # prefix databases (the last query word matched as a prefix); "disabled" saves their indexing
+    prefix_search: Literal["indexingTime", "disabled"] | None = None
+    embedders: dict[str, UserProvidedEmbedder] | None = None
+
+    @model_validator(mode="after")
+    def _comparable_are_filterable(self) -> IndexSettings:
+        extra = set(self.comparable_attributes) - set(self.filterable_attributes)
+        if extra:
+            raise ValueError(f"comparable but not filterable: {sorted(extra)}")
+        return self
+
+    def filter_features(self) -> dict[str, bool]:
+        """Each filterable attribute and whether it accepts range comparisons."""
+        return {a: a in self.comparable_attributes for a in self.filterable_attributes}
+
+    def to_meili(self) -> dict[str, Any]:
+        out = super().to_meili()
+        comparable = [a for a in self.filterable_attributes if a in self.comparable_attributes]
+        equality = [a for a in self.filterable_attributes if a not in self.comparable_attributes]
+        groups = [(equality, False), (comparable, True)]
+        out["filterableAttributes"] = [
+            FilterableAttributes(
+                attribute_patterns=attrs,
+                features=FilterableFeatures(
+                    facet_search=self.facet_search, filter=FilterFeatures(comparison=comparison)
+                ),
+            ).to_meili()
+            for attrs, comparison in groups
+            if attrs
+        ]
+        return out
+
+
+def stored_filter_features(filterable: list[Any]) -> dict[str, bool]:
+    """``IndexSettings.filter_features`` read back from an index's ``filterableAttributes``
+    (plain names, which allow everything, or the granular form)."""
+    out: dict[str, bool] = {}
+    for entry in filterable:
+        if isinstance(entry, str):
+            out[entry] = True
+            continue
+        comparison = bool(entry.get("features", {}).get("filter", {}).get("comparison", False))
+        for name in entry.get("attributePatterns", []):
+            out[name] = comparison
+    return out
 
 
 ARABIC_STOP_WORDS = ["ال"]  # the article the tokenizer splits off: without it queries starting with ال match noise
@@ -102,12 +177,16 @@ CLAIMS = IndexSettings(
         "places", "source", "published_ts", "published_day", "published_month", "has_numbers",
         "number_values", "checkworthiness", "cluster_id", "language", "rating",
     ],
+    # ranges (dates, numbers, check-worthiness) and keyset cursors (sort keys, id)
+    comparable_attributes=["id", "published_ts", "number_values", "checkworthiness"],
     sortable_attributes=["published_ts", "checkworthiness", "sentence_index", "id"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=CLAIM_SEARCHABLE, locales=["ara"])],
     stop_words=ARABIC_STOP_WORDS,
     synonyms=SYNONYMS,
     typo_tolerance=ARABIC_TYPOS,
     pagination=Pagination(max_total_hits=1000),
+    # sentence vectors of the verified claims, for similar-claim matching
+    embedders={EMBEDDER: UserProvidedEmbedder(dimensions=DIMENSIONS)},
 )
 
 ARTICLE_SEARCHABLE = ["title", "body", "title_stem", "body_stem", "source"]
@@ -115,6 +194,7 @@ ARTICLE_SEARCHABLE = ["title", "body", "title_stem", "body_stem", "source"]
 ARTICLES = IndexSettings(
     searchable_attributes=ARTICLE_SEARCHABLE,
     filterable_attributes=["id", "source", "published_ts", "updated_ts", "language"],
+    comparable_attributes=["id", "published_ts", "updated_ts"],
     sortable_attributes=["published_ts", "updated_ts", "id"],
     localized_attributes=[LocalizedAttributes(attribute_patterns=ARTICLE_SEARCHABLE, locales=["ara"])],
     # word-level proximity over whole article bodies is Meilisearch's costliest index (word pairs

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from indexer.corpus_stats import StatsDelta, apply_delta, claim_terms, fetch_claim_terms
 from indexer.documents import claim_document
+from indexer.embeddings import (
+    EMBEDDER,
+    Embedder,
+    EmbeddingsUnavailable,
+    default_embedder,
+)
 from indexer.extraction_pool import extracted_chunks
 from indexer.index_settings import ARTICLES, CLAIMS
 from indexer.meili.client import MeiliClient
@@ -14,6 +23,8 @@ from indexer.meili.errors import MeiliTaskFailed
 from indexer.meili.filters import any_of
 from indexer.models import Article, Claim
 from indexer.settings import IndexerSettings
+
+log = logging.getLogger("qawl.indexer")
 
 
 @dataclass
@@ -23,6 +34,8 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     failed_tasks: list[str] = field(default_factory=list)
     extraction_cpu_seconds: float = 0.0  # summed over the processes that extracted
+    embedded: int = 0  # claims whose vector was computed (verified claims)
+    embedding_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -117,16 +130,30 @@ async def index_articles(
 
 
 async def index_claims(
-    client: MeiliClient, names: IndexNames, claims: Iterable[Claim], batch_size: int = 5000
+    client: MeiliClient,
+    names: IndexNames,
+    claims: Iterable[Claim],
+    batch_size: int = 5000,
+    *,
+    vectors: Mapping[str, list[float]] | None = None,
+    embed: bool = True,
 ) -> IngestReport:
-    """Push already-built claims (imported verified claims)."""
+    """Push already-built claims (imported verified claims).
+
+    Verified claims get their sentence vector (``indexer/embeddings.py``) for similar-claim
+    matching: taken from ``vectors`` (a re-index keeps the stored ones) or computed here, in a
+    thread, unless ``embed`` is off or the engine is unavailable (then they match lexically).
+    """
     report = IngestReport()
+    embedder = _embedder() if embed else None
     tasks: list[int] = []
     batch: list[dict[str, object]] = []
     stats = StatsDelta()  # BM25 statistics of the claims index (indexer/corpus_stats.py)
     pushed: dict[str, list[str]] = {}  # terms of claims pushed by this call (a later duplicate id replaces them)
 
     async def push() -> None:
+        if embedder is not None or vectors:
+            await _attach_vectors(batch, vectors or {}, embedder, report)
         stored = await fetch_claim_terms(
             client, names.claims, ids=[str(d["id"]) for d in batch if d["id"] not in pushed]
         )
@@ -149,6 +176,39 @@ async def index_claims(
     await wait_all(client, tasks, report)
     await apply_delta(client, names.claims, stats)
     return report
+
+
+def _embedder() -> Embedder | None:
+    try:
+        return default_embedder()
+    except EmbeddingsUnavailable as exc:
+        log.warning("verified claims are stored without vectors: %s", exc)
+        return None
+
+
+async def _attach_vectors(
+    docs: list[dict[str, object]],
+    known: Mapping[str, list[float]],
+    embedder: Embedder | None,
+    report: IngestReport,
+) -> None:
+    """``_vectors.e5`` on the verified claims of ``docs`` (known ones reused, others embedded)."""
+    todo: list[dict[str, object]] = []
+    for doc in docs:
+        if doc.get("kind") != "verified":
+            continue
+        vector = known.get(str(doc["id"]))
+        if vector is not None:
+            doc["_vectors"] = {EMBEDDER: vector}
+        else:
+            todo.append(doc)
+    if todo and embedder is not None:
+        start = time.process_time()
+        computed = await asyncio.to_thread(embedder.embed, [str(d["text"]) for d in todo])
+        report.embedding_seconds += time.process_time() - start
+        for doc, vector in zip(todo, computed, strict=True):
+            doc["_vectors"] = {EMBEDDER: vector}
+        report.embedded += len(todo)
 
 
 async def wait_all(client: MeiliClient, tasks: list[int], report: IngestReport) -> None:

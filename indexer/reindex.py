@@ -22,6 +22,7 @@ from typing import Any
 
 from indexer.corpus_stats import ensure_stats_index, stats_index_name
 from indexer.documents import ARTICLE_FIELDS
+from indexer.embeddings import vector_of
 from indexer.ingest import IndexNames, ensure_indexes, index_articles, index_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.filters import any_of
@@ -98,12 +99,18 @@ async def _all_documents(
     *,
     filter_expr: str | None = None,
     fields: list[str] | None = None,
+    retrieve_vectors: bool = False,
 ) -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = []
     offset = 0
     while True:
         page = await client.fetch_documents(
-            uid, filter_expr=filter_expr, fields=fields, limit=PAGE, offset=offset
+            uid,
+            filter_expr=filter_expr,
+            fields=fields,
+            limit=PAGE,
+            offset=offset,
+            retrieve_vectors=retrieve_vectors,
         )
         results = page.get("results", [])
         docs.extend(results)
@@ -134,8 +141,8 @@ async def reindex(
         async with _Pause(queue, owner):
             t0 = time.time()
             stored = await _all_documents(client, names.articles, fields=ARTICLE_FIELDS)
-            verified = await _all_documents(
-                client, names.claims, filter_expr=any_of("kind", ["verified"])
+            verified = await _all_documents(  # with their vectors: not embedded again
+                client, names.claims, filter_expr=any_of("kind", ["verified"]), retrieve_vectors=True
             )
         say(f"snapshot: {len(stored)} articles, {len(verified)} verified claims")
         articles = []
@@ -152,7 +159,10 @@ async def reindex(
             raise ReindexFailed("; ".join(built.failed_tasks))
         report.articles, report.claims = built.articles, built.claims
         if verified:
-            imported = await index_claims(client, new, [Claim.model_validate(d) for d in verified])
+            vectors = {str(d["id"]): v for d in verified if (v := vector_of(d)) is not None}
+            imported = await index_claims(
+                client, new, [Claim.model_validate(d) for d in verified], vectors=vectors
+            )
             if imported.failed_tasks:
                 raise ReindexFailed("; ".join(imported.failed_tasks))
             report.verified_claims = imported.claims

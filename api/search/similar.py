@@ -12,21 +12,28 @@ REST ``POST /v1/claims/similar`` and ``qawl eval retrieval``.
    queries keep Meilisearch's work small; one query per anchor keeps recall (a Meilisearch
    query never returns a claim that lacks its last remaining word).
    Only ``id, text_stem`` are retrieved here.
-4. Learned re-ranking in two linear stages (weights in ``api/search/data/similar_ranker.json``,
+4. Meanwhile the input's sentence vector (multilingual-e5-small, ``indexer/embeddings.py``) is
+   computed in a worker thread; one Meilisearch vector search restricted to the candidates' ids
+   gives the cosine of each candidate that has a stored vector (imported verified claims).
+5. Learned re-ranking in two linear stages (weights in ``api/search/data/similar_ranker.json``,
    trained on the CheckThat! train split by ``scripts/train_similar.py``):
    stage 1 scores every candidate from cheap features of its stemmed text (BM25 with the
    stored corpus statistics, coverage of the query's idf mass and of the claim's terms, the
-   candidate's best rank and hit count in the Meilisearch queries, length) and keeps the best
-   ``keep``; the stored fields of those claims and the document frequencies of their own terms
-   are then read (two requests in parallel); stage 2 (BM25 now over text + title) adds finer
-   features (character 3-5-gram cosine and containment, stem-bigram overlap, numbers,
-   surface-word overlap) and orders them. The score is the stage-2 probability.
+   candidate's best rank and hit count in the Meilisearch queries, length) and its cosine, and
+   keeps the best ``keep``; the stored fields of those claims and the document frequencies of
+   their own terms are then read (two requests in parallel); stage 2 (BM25 now over text +
+   title) adds finer features (character 3-5-gram cosine and containment, stem-bigram overlap,
+   numbers, surface-word overlap) and orders them. The score is the stage-2 probability.
+   A candidate without a vector counts the cosine features' training mean plus a learned
+   ``no_vec`` offset (trained on copies of the queries with half the vectors hidden); when no
+   candidate has one, models trained without vectors (``similar_ranker_lexical.json``) rank.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import re
 import time
@@ -42,6 +49,7 @@ from typing import Any
 from api.errors import BadUserInput, meili_errors
 from api.search.fields import CLAIM_FIELDS
 from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id
+from indexer.embeddings import EMBEDDER, Embedder, EmbeddingsUnavailable, default_embedder
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError
 from indexer.meili.filters import any_of
@@ -50,18 +58,25 @@ from indexer.text.stem import stem
 
 Doc = dict[str, Any]
 Features = dict[str, float]
+log = logging.getLogger("qawl.api")
 
 MAX_CHARS = 20_000
 MAX_TERMS = 400  # unique stems looked up and scored (a 5,000-character paragraph has ~350)
-RANKER_RESOURCE = "data/similar_ranker.json"  # inside the api.search package
-CANDIDATE_FIELDS = ["id", "text_stem"]  # the candidate stage reads only the stemmed text
+RANKER_RESOURCE = "data/similar_ranker.json"  # inside the api.search package: lexical + dense
+LEXICAL_RANKER_RESOURCE = "data/similar_ranker_lexical.json"  # for claims without vectors
+CANDIDATE_FIELDS = ["id", "kind", "text_stem"]  # the candidate stage reads only the stemmed text
+SEMANTIC_K = 100  # nearest claims by vector whose exact cosine is read
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@\w+")
 _RT = re.compile(r"^\s*RT\b:?", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
 
-STAGE1_FEATURES = ("bm25", "bm25_rel", "qcov", "dcov", "best_rank", "hits", "log_dl")
+LEXICAL_FEATURES = ("bm25", "bm25_rel", "qcov", "dcov", "best_rank", "hits", "log_dl")
+# cosine of the sentence vectors (``indexer/embeddings.py``), relative to the best candidate's,
+# and whether the candidate has no vector (then ``cos``/``cos_rel`` are NaN: the model's mean)
+DENSE_FEATURES = ("cos", "cos_rel", "no_vec")
+STAGE1_FEATURES = (*LEXICAL_FEATURES, *DENSE_FEATURES)
 STAGE2_FEATURES = (
     *STAGE1_FEATURES,
     "bm25_rr",
@@ -112,6 +127,7 @@ class Candidate:
     doc: Doc
     best_rank: int
     hits: int
+    cos: float | None = None  # cosine with the input's vector (None: the claim has no vector)
 
 
 @dataclass
@@ -225,7 +241,7 @@ def doc_terms(docs: Iterable[Doc]) -> list[str]:
 def with_fields(cand: Candidate, full: Mapping[str, Doc]) -> Candidate:
     """``cand`` with the stored fields read for the survivors (text, title...) added."""
     stored = full.get(str(cand.doc["id"]))
-    return Candidate({**stored, **cand.doc}, cand.best_rank, cand.hits) if stored else cand
+    return Candidate({**stored, **cand.doc}, cand.best_rank, cand.hits, cand.cos) if stored else cand
 
 
 def local_stats(docs: Sequence[Doc]) -> Stats:
@@ -270,8 +286,14 @@ def stage1_features(
             }
         )
     top = max((r["bm25"] for r in rows), default=0.0) or 1.0
-    for row in rows:
+    top_cos = max((c.cos for c in cands if c.cos is not None), default=math.nan)
+    for row, cand in zip(rows, cands, strict=True):
         row["bm25_rel"] = row["bm25"] / top
+        if cand.cos is None:
+            row["cos"] = row["cos_rel"] = math.nan
+            row["no_vec"] = 1.0
+        else:
+            row["cos"], row["cos_rel"], row["no_vec"] = cand.cos, cand.cos - top_cos, 0.0
     return rows
 
 
@@ -352,9 +374,22 @@ class LinearModel:
         bias = self.intercept - sum(w * m for (_, w), m in zip(weights, self.mean, strict=True))
         return bias, weights
 
+    @cached_property
+    def _means(self) -> dict[str, float]:
+        return dict(zip(self.features, self.mean, strict=True))
+
+    @property
+    def dense(self) -> bool:
+        return any(f in DENSE_FEATURES for f in self.features)
+
     def score(self, row: Features) -> float:
+        """A missing (NaN) feature counts as its training mean: it adds nothing."""
         bias, weights = self._weights
-        return bias + sum(w * row[f] for f, w in weights)
+        total = bias
+        for f, w in weights:
+            x = row[f]
+            total += w * (x if x == x else self._means[f])
+        return total
 
 
 @dataclass(frozen=True)
@@ -366,6 +401,11 @@ class Ranker:
     anchors: int = 25
     per_query: int = 40
     width: int = 3
+
+    @property
+    def dense(self) -> bool:
+        """Whether the models use the sentence vectors."""
+        return self.stage1.dense or self.stage2.dense
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Ranker:
@@ -392,11 +432,51 @@ class Ranker:
         return default_ranker()
 
 
-@lru_cache(maxsize=1)
-def default_ranker() -> Ranker:
+@lru_cache(maxsize=2)
+def default_ranker(resource: str = RANKER_RESOURCE) -> Ranker:
     """The trained weights shipped with the package."""
-    text = resources.files("api.search").joinpath(RANKER_RESOURCE).read_text(encoding="utf-8")
+    text = resources.files("api.search").joinpath(resource).read_text(encoding="utf-8")
     return Ranker.from_json(json.loads(text))
+
+
+def lexical_ranker() -> Ranker:
+    """The weights trained without the sentence vectors (no candidate has one)."""
+    return default_ranker(LEXICAL_RANKER_RESOURCE)
+
+
+def _default_embedder() -> Embedder | None:
+    try:
+        return default_embedder()
+    except EmbeddingsUnavailable as exc:
+        log.warning("similar claims are matched without sentence vectors: %s", exc)
+        return None
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The claims nearest to the input by vector: their cosines, and the smallest one when the
+    list was cut at ``SEMANTIC_K`` (claims beyond it are at most that close)."""
+
+    cos: dict[str, float]
+    floor: float | None
+
+
+def apply_cosines(near: Nearest | None, cands: Sequence[Candidate]) -> None:
+    """A candidate among the nearest gets its cosine; a verified candidate beyond them gets the
+    floor (an upper bound of its own); a claim without a vector, none."""
+    if near is None:
+        return
+    for cand in cands:
+        cos = near.cos.get(str(cand.doc["id"]))
+        if cos is not None:
+            cand.cos = cos
+        elif near.floor is not None and cand.doc.get("kind") == "verified":
+            cand.cos = near.floor
+
+
+def cosine_of_score(score: float) -> float:
+    """The cosine behind the ranking score of a purely semantic Meilisearch hit."""
+    return 2.0 * score - 1.0
 
 
 def _public(doc: Doc) -> Doc:
@@ -428,12 +508,20 @@ class SimilarClaims:
         ranker: Ranker | None = None,
         stats_ttl: float = 30.0,
         parallel: int = 2,
+        lexical: Ranker | None = None,
+        embedder: Embedder | bool | None = True,
     ) -> None:
+        """``embedder``: True loads the shipped model, False/None matches without vectors."""
         self.client = client
         self.claims_index = claims_index
         self.stats_index = stats_index or stats_index_name(claims_index)
         self.max_first = max_first
         self.ranker = ranker or default_ranker()
+        # used when no candidate has a vector (e.g. only extracted claims, which are not embedded)
+        self.lexical = lexical or (lexical_ranker() if self.ranker.dense else self.ranker)
+        if embedder is True:
+            embedder = _default_embedder() if self.ranker.dense else None
+        self.embedder: Embedder | None = embedder or None
         self.per_query = per_query or self.ranker.per_query
         self.anchors = anchors or self.ranker.anchors
         self.width = max(1, min(10, width or self.ranker.width))  # Meilisearch reads 10 words
@@ -452,14 +540,29 @@ class SimilarClaims:
         if not 1 <= first <= self.max_first:
             raise BadUserInput(f"first must be between 1 and {self.max_first}")
         query = QueryText.parse(text)
+        # the input's vector is computed in a thread, and its nearest claims looked up, while
+        # Meilisearch finds the lexical candidates
+        near = None
+        if self.embedder is not None:
+            near = asyncio.create_task(self._nearest_of(self.embed(query), filter_expr))
+        try:
+            async with meili_errors():
+                stats = await self.stats(query.stems)
+                cands = await self.candidates(query, stats, filter_expr)
+                if cands and near is not None:
+                    apply_cosines(await near, cands)
+        finally:
+            if near is not None and not near.done():
+                near.cancel()
+            elif near is not None and not near.cancelled():
+                near.exception()  # retrieved (raised above when it mattered)
         async with meili_errors():
-            stats = await self.stats(query.stems)
-            cands = await self.candidates(query, stats, filter_expr)
             if not cands:
                 return []
+            ranker = self.ranker if any(c.cos is not None for c in cands) else self.lexical
             if not stats.n:  # no stored statistics: estimate them from the candidates
                 stats = local_stats([c.doc for c in cands])
-            s1 = [self.ranker.stage1.score(r) for r in stage1_features(query, stats, cands)]
+            s1 = [ranker.stage1.score(r) for r in stage1_features(query, stats, cands)]
             order = sorted(range(len(cands)), key=lambda i: (-s1[i], str(cands[i].doc["id"])))
             kept = [cands[i] for i in order[: max(self.keep, first)]]
             # in parallel: the survivors' stored fields and the statistics of their own terms
@@ -473,9 +576,52 @@ class SimilarClaims:
                 stats = Stats({**stats.df, **more.df}, stats.n, stats.avgdl)
             kept = [with_fields(c, full) for c in kept if str(c.doc["id"]) in full]  # not deleted since
             ids = [str(c.doc["id"]) for c in kept]
-            s2 = [self.ranker.stage2.score(r) for r in stage2_features(query, stats, kept)]
+            s2 = [ranker.stage2.score(r) for r in stage2_features(query, stats, kept)]
         best = sorted(range(len(kept)), key=lambda i: (-s2[i], ids[i]))[:first]
         return [Match(round(_sigmoid(s2[i]), 6), _public(kept[i].doc)) for i in best]
+
+    def embed(self, query: QueryText) -> asyncio.Task[list[float]]:
+        """The input's sentence vector, computed in a worker thread (the engine releases the GIL)."""
+        assert self.embedder is not None
+        return asyncio.create_task(asyncio.to_thread(self.embedder.embed_one, query.cleaned))
+
+    async def similarities(
+        self, vector: list[float], cands: Sequence[Candidate], filter_expr: str | None = None
+    ) -> None:
+        """Set ``cos`` on the candidates (``nearest`` then ``apply_cosines``)."""
+        apply_cosines(await self.nearest(vector, filter_expr), cands)
+
+    async def nearest(self, vector: list[float], filter_expr: str | None = None) -> Nearest | None:
+        """The cosines of the ``SEMANTIC_K`` claims nearest to ``vector`` under the filter: one
+        Meilisearch vector search (the vectors stay in Meilisearch). None without vectors."""
+        body: dict[str, Any] = {
+            "vector": vector,
+            "hybrid": {"embedder": EMBEDDER, "semanticRatio": 1.0},
+            "limit": SEMANTIC_K,
+            "attributesToRetrieve": ["id"],
+            "showRankingScore": True,
+        }
+        if filter_expr:
+            body["filter"] = filter_expr
+        try:
+            res = await self.client.search(self.claims_index, body)
+        except MeiliApiError as exc:  # an index made before the embedder existed: no vectors
+            if exc.code in {"invalid_search_embedder", "invalid_embedder"}:
+                log.warning("claims index %s has no %r embedder: %s", self.claims_index, EMBEDDER, exc)
+                return None
+            raise
+        # claims without a vector come back last with a score of 0
+        cos = {
+            str(h["id"]): cosine_of_score(float(h["_rankingScore"]))
+            for h in res["hits"]
+            if h.get("_rankingScore", 0) > 0
+        }
+        if not cos:
+            return None
+        return Nearest(cos, min(cos.values()) if len(cos) >= SEMANTIC_K else None)
+
+    async def _nearest_of(self, vector: asyncio.Task[list[float]], filter_expr: str | None) -> Nearest | None:
+        return await self.nearest(await vector, filter_expr)
 
     async def stats(self, terms: list[str]) -> Stats:
         """Document frequencies of ``terms`` and the totals; cached for ``stats_ttl`` seconds."""

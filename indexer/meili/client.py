@@ -346,8 +346,11 @@ class MeiliClient:
         fields: Sequence[str] | None = None,
         limit: int = 1000,
         offset: int = 0,
+        retrieve_vectors: bool = False,
     ) -> Json:
         body: Json = {"limit": limit, "offset": offset}
+        if retrieve_vectors:
+            body["retrieveVectors"] = True
         if filter_expr:
             body["filter"] = filter_expr
         if ids is not None:

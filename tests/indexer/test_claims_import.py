@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from indexer.claims_import import is_claims_path, read_claims
 from indexer.corpus_stats import TOTALS_ID, stats_index_name, term_id
-from indexer.ingest import IndexNames, ensure_indexes, index_claims
+from indexer.embeddings import DIMENSIONS, default_embedder, vector_of
+from indexer.ingest import IndexNames, IngestReport, ensure_indexes, index_claims
 from indexer.models import Claim
 from indexer.readers import ReadError
 from indexer.text.stem import stem_text
@@ -184,3 +185,31 @@ def test_qawl_index_imports_claims_and_keeps_stats(
     stats = run(_stats(meili, names.claims, [mosque, stem_text("سفارة")]))
     assert stats[TOTALS_ID]["n"] == 2
     assert stats[term_id(mosque)]["df"] == 1 and stats[term_id(stem_text("سفارة"))]["df"] == 1
+
+
+def test_verified_claims_are_stored_with_their_vector(meili: Meili, prefix: str) -> None:
+    """Imported verified claims carry the e5 vector of their text; extracted claims none; a
+    vector passed in (a re-index) is stored as given instead of being computed again."""
+    names = IndexNames(claims=f"{prefix}claims", articles=f"{prefix}articles")
+    given = [0.0] * DIMENSIONS
+    given[0] = 1.0
+    claims = [
+        Claim(id="vv-1", kind="verified", text="العاهل المغربي يتلقى الجرعة الأولى من لقاح كورونا"),
+        Claim(id="vv-2", kind="verified", text="مسجد في عمان يغلق أبوابه"),
+        Claim(id="vx-1", kind="extracted", text="قال الوزير إن الأسعار ارتفعت"),
+    ]
+
+    async def go() -> tuple[IngestReport, dict[str, list[float] | None]]:
+        async with meili.client() as client:
+            await ensure_indexes(client, names)
+            report = await index_claims(client, names, claims, vectors={"vv-2": given})
+            res = await client.fetch_documents(names.claims, fields=["id"], retrieve_vectors=True)
+        return report, {d["id"]: vector_of(d) for d in res["results"]}
+
+    report, stored = run(go())
+    assert report.ok and report.embedded == 1
+    own = default_embedder().embed_one(claims[0].text)
+    first = stored["vv-1"]
+    assert first is not None and sum(a * b for a, b in zip(first, own, strict=True)) > 0.999
+    assert stored["vv-2"] == given
+    assert stored["vx-1"] is None

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index_settings import CLAIMS
+from indexer.embeddings import DIMENSIONS, EMBEDDER, vector_of
+from indexer.index_settings import CLAIMS, stored_filter_features
 from indexer.ingest import IndexNames, ensure_indexes, index_articles, index_claims
+from indexer.meili.client import MeiliClient
 from indexer.meili.filters import any_of
 from indexer.models import Article, Claim
 from indexer.queue import JobQueue
@@ -30,10 +32,12 @@ def test_reindex_rebuilds_keeps_verified_claims_and_swaps(
                 client,
                 n,
                 [Claim(id="v-1", kind="verified", text="ادعاء تم التحقق منه", rating="false")],
+                vectors={"v-1": MARKED},  # not what the model computes: the rebuild must keep it
             )
             before = await client.fetch_documents(
                 n.claims, filter_expr=any_of("kind", ["extracted"]), limit=1000, fields=["id"]
             )
+            vector = await _vector(client, n.claims, "v-1")
             # a stale claim (left by an older pipeline) must not survive the rebuild
             await client.wait_for_task(
                 await client.add_documents(
@@ -44,6 +48,7 @@ def test_reindex_rebuilds_keeps_verified_claims_and_swaps(
                             "article_id": articles[0].id,
                             "kind": "extracted",
                             "text": "قديم",
+                            "_vectors": {EMBEDDER: None},
                         }
                     ],
                 )
@@ -56,12 +61,13 @@ def test_reindex_rebuilds_keeps_verified_claims_and_swaps(
             q.release_pause("someone-else")
             report = await reindex(client, n, q)
             assert report.articles == len(articles) and report.verified_claims == 1
+            assert vector == MARKED and await _vector(client, n.claims, "v-1") == MARKED
             after = await client.fetch_documents(n.claims, limit=1000, fields=["id", "kind"])
             ids = {d["id"] for d in after["results"]}
             assert "v-1" in ids and "stale-1" not in ids
             assert ids - {"v-1"} == {d["id"] for d in before["results"]} - {"stale-1"}
             settings = await client.get_settings(n.claims)
-            assert set(settings["filterableAttributes"]) == set(CLAIMS.filterable_attributes)
+            assert stored_filter_features(settings["filterableAttributes"]) == CLAIMS.filter_features()
             stored = await client.get_document(n.articles, articles[0].id)
             assert stored is not None and Article.model_validate(stored).body
             res = await client.request("GET", "/indexes", params={"limit": 1000})
@@ -74,3 +80,11 @@ def test_reindex_rebuilds_keeps_verified_claims_and_swaps(
         q.close()
 
     asyncio.run(go())
+
+
+MARKED = [1.0] + [0.0] * (DIMENSIONS - 1)
+
+
+async def _vector(client: MeiliClient, uid: str, claim_id: str) -> list[float] | None:
+    res = await client.fetch_documents(uid, ids=[claim_id], fields=["id"], retrieve_vectors=True)
+    return vector_of(res["results"][0]) if res["results"] else None

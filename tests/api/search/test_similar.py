@@ -17,17 +17,24 @@ import pytest
 
 from api.errors import BadUserInput
 from api.search.similar import (
+    SEMANTIC_K,
     STAGE1_FEATURES,
     STAGE2_FEATURES,
+    Candidate,
     LinearModel,
+    Nearest,
+    QueryText,
     Ranker,
     SimilarClaims,
+    apply_cosines,
     clean_text,
     default_ranker,
+    lexical_ranker,
 )
+from indexer.embeddings import default_embedder
 from indexer.ingest import IndexNames
 from indexer.meili.client import MeiliClient
-from tests.api.search.similar_subset import build, dev_queries
+from tests.api.search.similar_subset import build, dev_queries, subset_claims
 from tests.conftest import SEEDS, Meili, run
 
 MOSQUE_TWEET, MOSQUE_CLAIM = (
@@ -63,6 +70,60 @@ def _ids(
 ) -> list[str]:
     loop, matcher = m
     return [x.doc["id"] for x in loop.run_until_complete(matcher.match(text, first, filter_expr))]
+
+
+# -- sentence vectors -------------------------------------------------------------------------
+def test_candidates_get_the_cosine_of_their_stored_vector(matcher: Matcher) -> None:
+    """Meilisearch's semantic scores are turned back into the cosines the embedder gives: exact
+    for the nearest claims, the smallest of those (an upper bound) for verified claims beyond
+    them; extracted claims (no vector) get none."""
+    loop, m = matcher
+    _, tweet, _ = dev_queries()[0]
+    query = QueryText.parse(tweet)
+
+    async def go() -> tuple[list[Candidate], Nearest | None]:
+        stats = await m.stats(query.stems)
+        cands = await m.candidates(query, stats, None)
+        near = await m.nearest(await m.embed(query))
+        apply_cosines(near, cands)
+        return cands, near
+
+    cands, near = loop.run_until_complete(go())
+    assert near is not None and near.floor is not None and len(near.cos) == SEMANTIC_K
+    embedder = default_embedder()
+    q = embedder.embed_one(query.cleaned)
+    claims = {c.id: c.text for c in subset_claims()}
+    verified = [c for c in cands if c.doc["kind"] == "verified"]
+    inside = [c for c in verified if c.doc["id"] in near.cos][:4]
+    beyond = [c for c in verified if c.doc["id"] not in near.cos][:4]
+    assert inside and beyond
+    for c in inside + beyond:
+        own = sum(a * b for a, b in zip(q, embedder.embed_one(claims[c.doc["id"]]), strict=True))
+        assert c.cos is not None
+        if c in inside:
+            assert abs(c.cos - own) < 1e-3
+        else:
+            assert c.cos == near.floor and own <= near.floor + 1e-3
+    assert all(c.cos is None for c in cands if c.doc["kind"] == "extracted")
+
+
+def test_extracted_claims_are_ranked_by_the_lexical_model(meili: Meili, names: IndexNames) -> None:
+    """Only extracted claims (never embedded) among the candidates: the model trained without
+    vectors ranks them, so the scores equal a matcher that has no embedder at all."""
+    text = "قال وزير الخارجية الروسي سيرغي لافروف إن المرتزقة السوريين يقاتلون في قره باغ"
+
+    async def go() -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        async with MeiliClient(meili.url, meili.key or None) as client:
+            dense = SimilarClaims(client, names.claims)
+            plain = SimilarClaims(client, names.claims, ranker=lexical_ranker(), embedder=False)
+            kind = 'kind = "extracted"'
+            a = [(x.doc["id"], x.score) for x in await dense.match(text, 5, kind)]
+            b = [(x.doc["id"], x.score) for x in await plain.match(text, 5, kind)]
+            return a, b
+
+    with_embedder, without = run(go())
+    assert with_embedder and with_embedder == without
+    assert default_ranker().dense and not lexical_ranker().dense
 
 
 def test_clean_text_drops_social_media_noise() -> None:
@@ -204,7 +265,13 @@ def test_training_script_fits_loadable_weights(meili: Meili, names: IndexNames) 
 
     async def go() -> list[object]:
         async with MeiliClient(meili.url, meili.key or None) as client:
-            m = SimilarClaims(client, names.claims, ranker=train.bootstrap_ranker(), per_query=20)
+            m = SimilarClaims(
+                client,
+                names.claims,
+                ranker=train.bootstrap_ranker(),
+                per_query=20,
+                embedder=default_embedder(),
+            )
             records: list[object] = await train.records_for(
                 m, [(q, t) for q, t, _ in queries], {q: rel for q, _, rel in queries}
             )
@@ -223,6 +290,7 @@ def test_training_script_fits_loadable_weights(meili: Meili, names: IndexNames) 
             )
         )
     )
-    assert again == ranker and again.keep == 10
+    assert again == ranker and again.keep == 10 and ranker.dense
+    assert all(any(c.cos is not None for c in r.cands) for r in records)  # type: ignore[attr-defined]
     assert report["queries"] == len(queries) and 0 < report["cv"]["MAP@5"] <= 1
     assert report["candidate_recall"] >= 0.9  # the candidate stage finds the subset's claims
