@@ -72,6 +72,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--articles-proximity", choices=["byWord", "byAttribute"])
+    ap.add_argument("--claims-proximity", choices=["byWord", "byAttribute"])
     ap.add_argument("--facet-search", choices=["true", "false"])
     ap.add_argument(
         "--no-prefix-search",
@@ -88,6 +89,10 @@ def main() -> None:
     if args.articles_proximity:
         ingest.ARTICLES = ingest.ARTICLES.model_copy(
             update={"proximity_precision": args.articles_proximity}
+        )
+    if args.claims_proximity:
+        ingest.CLAIMS = ingest.CLAIMS.model_copy(
+            update={"proximity_precision": args.claims_proximity}
         )
     if args.facet_search:
         on = args.facet_search == "true"
@@ -109,6 +114,7 @@ def main() -> None:
         )
     out["settings"] = {
         "articles_proximity": ingest.ARTICLES.proximity_precision,
+        "claims_proximity": ingest.CLAIMS.proximity_precision,
         "facet_search": ingest.CLAIMS.facet_search,
         "prefix_search": {"articles": ingest.ARTICLES.prefix_search, "claims": ingest.CLAIMS.prefix_search},
         "comparable": {
