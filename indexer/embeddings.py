@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import array
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -24,6 +25,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("qawl.indexer")
 
 EMBEDDER = "e5"  # the embedder's name in Meilisearch (``_vectors.e5``)
 DIMENSIONS = 384
@@ -54,7 +57,8 @@ class VectorCache:
         for start in range(0, len(keys), 500):
             part = list(keys[start : start + 500])
             marks = ",".join("?" * len(part))
-            for key, blob in self._db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", part):  # noqa: S608 (placeholders only)
+            sql = f"SELECT key, vec FROM vectors WHERE key IN ({marks})"  # noqa: S608 (placeholders only)
+            for key, blob in self._db.execute(sql, part):
                 out[key] = array.array("f", blob).tolist()
         return out
 
@@ -129,6 +133,16 @@ def prepare(text: str) -> str:
 def default_embedder() -> Embedder:
     cache = os.environ.get(CACHE_ENV)
     return Embedder(Path(cache) if cache else None)
+
+
+def available_embedder(without: str) -> Embedder | None:
+    """The shared embedder, or None (logged: ``without`` says what then happens) when the
+    engine cannot load on this machine."""
+    try:
+        return default_embedder()
+    except EmbeddingsUnavailable as exc:
+        log.warning("%s: %s", without, exc)
+        return None
 
 
 def vector_of(doc: dict[str, Any]) -> list[float] | None:

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from indexer.corpus_stats import StatsDelta, apply_delta, claim_terms, fetch_claim_terms
 from indexer.documents import claim_document
-from indexer.embeddings import (
-    EMBEDDER,
-    Embedder,
-    EmbeddingsUnavailable,
-    default_embedder,
-)
+from indexer.embeddings import EMBEDDER, Embedder, available_embedder
 from indexer.extraction_pool import extracted_chunks
 from indexer.index_settings import ARTICLES, CLAIMS
 from indexer.meili.client import MeiliClient
@@ -23,8 +17,6 @@ from indexer.meili.errors import MeiliTaskFailed
 from indexer.meili.filters import any_of
 from indexer.models import Article, Claim
 from indexer.settings import IndexerSettings
-
-log = logging.getLogger("qawl.indexer")
 
 
 @dataclass
@@ -145,7 +137,7 @@ async def index_claims(
     thread, unless ``embed`` is off or the engine is unavailable (then they match lexically).
     """
     report = IngestReport()
-    embedder = _embedder() if embed else None
+    embedder = available_embedder("verified claims are stored without vectors") if embed else None
     tasks: list[int] = []
     batch: list[dict[str, object]] = []
     stats = StatsDelta()  # BM25 statistics of the claims index (indexer/corpus_stats.py)
@@ -176,14 +168,6 @@ async def index_claims(
     await wait_all(client, tasks, report)
     await apply_delta(client, names.claims, stats)
     return report
-
-
-def _embedder() -> Embedder | None:
-    try:
-        return default_embedder()
-    except EmbeddingsUnavailable as exc:
-        log.warning("verified claims are stored without vectors: %s", exc)
-        return None
 
 
 async def _attach_vectors(

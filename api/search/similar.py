@@ -49,7 +49,7 @@ from typing import Any
 from api.errors import BadUserInput, meili_errors
 from api.search.fields import CLAIM_FIELDS
 from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id
-from indexer.embeddings import EMBEDDER, Embedder, EmbeddingsUnavailable, default_embedder
+from indexer.embeddings import EMBEDDER, Embedder, available_embedder
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError
 from indexer.meili.filters import any_of
@@ -444,14 +444,6 @@ def lexical_ranker() -> Ranker:
     return default_ranker(LEXICAL_RANKER_RESOURCE)
 
 
-def _default_embedder() -> Embedder | None:
-    try:
-        return default_embedder()
-    except EmbeddingsUnavailable as exc:
-        log.warning("similar claims are matched without sentence vectors: %s", exc)
-        return None
-
-
 @dataclass(frozen=True)
 class Nearest:
     """The claims nearest to the input by vector: their cosines, and the smallest one when the
@@ -520,7 +512,7 @@ class SimilarClaims:
         # used when no candidate has a vector (e.g. only extracted claims, which are not embedded)
         self.lexical = lexical or (lexical_ranker() if self.ranker.dense else self.ranker)
         if embedder is True:
-            embedder = _default_embedder() if self.ranker.dense else None
+            embedder = available_embedder("similar claims are matched without vectors") if self.ranker.dense else None
         self.embedder: Embedder | None = embedder or None
         self.per_query = per_query or self.ranker.per_query
         self.anchors = anchors or self.ranker.anchors
