@@ -129,8 +129,8 @@ async def records_for(
         query = QueryText.parse(text)
         stats = await matcher.stats(query.stems)
         cands = await matcher.candidates(query, stats, None)
-        if matcher.embedder is not None and cands:
-            await matcher.similarities(await matcher.embed(query), cands)
+        if matcher.embedder is not None:
+            cands = await matcher.similarities(await matcher.embed(query), cands)
         more = await matcher.stats(query.stems + doc_terms(c.doc for c in cands))
         ids = [str(c.doc["id"]) for c in cands]
         full: dict[str, dict[str, Any]] = {}

@@ -13,8 +13,9 @@ REST ``POST /v1/claims/similar`` and ``qawl eval retrieval``.
    query never returns a claim that lacks its last remaining word).
    Only ``id, text_stem`` are retrieved here.
 4. Meanwhile the input's sentence vector (multilingual-e5-small, ``indexer/embeddings.py``) is
-   computed in a worker thread; one Meilisearch vector search restricted to the candidates' ids
-   gives the cosine of each candidate that has a stored vector (imported verified claims).
+   computed in a worker thread and, as soon as it is ready, one Meilisearch vector search finds
+   the ``SEMANTIC_K`` nearest claims (same filter): they give the candidates their cosine and
+   join the candidates when no lexical query found them (paraphrases with other words).
 5. Learned re-ranking in two linear stages (weights in ``api/search/data/similar_ranker.json``,
    trained on the CheckThat! train split by ``scripts/train_similar.py``):
    stage 1 scores every candidate from cheap features of its stemmed text (BM25 with the
@@ -446,24 +447,32 @@ def lexical_ranker() -> Ranker:
 
 @dataclass(frozen=True)
 class Nearest:
-    """The claims nearest to the input by vector: their cosines, and the smallest one when the
-    list was cut at ``SEMANTIC_K`` (claims beyond it are at most that close)."""
+    """The claims nearest to the input by vector: their cosines and candidate fields, and the
+    smallest cosine when the list was cut at ``SEMANTIC_K`` (claims beyond are at most that close)."""
 
     cos: dict[str, float]
     floor: float | None
+    docs: dict[str, Doc]
 
 
-def apply_cosines(near: Nearest | None, cands: Sequence[Candidate]) -> None:
-    """A candidate among the nearest gets its cosine; a verified candidate beyond them gets the
-    floor (an upper bound of its own); a claim without a vector, none."""
+def with_nearest(near: Nearest | None, cands: Sequence[Candidate], rank: int) -> list[Candidate]:
+    """The lexical candidates with their cosines, plus the nearest claims they missed.
+
+    A candidate among the nearest gets its cosine; a verified candidate beyond them gets the
+    floor (an upper bound of its own); a claim without a vector, none. A nearest claim that no
+    lexical query returned joins with ``rank`` as its best rank and no hits."""
+    out = list(cands)
     if near is None:
-        return
-    for cand in cands:
+        return out
+    for cand in out:
         cos = near.cos.get(str(cand.doc["id"]))
         if cos is not None:
             cand.cos = cos
         elif near.floor is not None and cand.doc.get("kind") == "verified":
             cand.cos = near.floor
+    seen = {str(c.doc["id"]) for c in out}
+    out.extend(Candidate(doc, rank, 0, near.cos[i]) for i, doc in near.docs.items() if i not in seen)
+    return out
 
 
 def cosine_of_score(score: float) -> float:
@@ -541,8 +550,8 @@ class SimilarClaims:
             async with meili_errors():
                 stats = await self.stats(query.stems)
                 cands = await self.candidates(query, stats, filter_expr)
-                if cands and near is not None:
-                    apply_cosines(await near, cands)
+                if near is not None:
+                    cands = with_nearest(await near, cands, self.per_query)
         finally:
             if near is not None and not near.done():
                 near.cancel()
@@ -579,9 +588,9 @@ class SimilarClaims:
 
     async def similarities(
         self, vector: list[float], cands: Sequence[Candidate], filter_expr: str | None = None
-    ) -> None:
-        """Set ``cos`` on the candidates (``nearest`` then ``apply_cosines``)."""
-        apply_cosines(await self.nearest(vector, filter_expr), cands)
+    ) -> list[Candidate]:
+        """``cands`` with cosines, plus the nearest claims (``nearest`` then ``with_nearest``)."""
+        return with_nearest(await self.nearest(vector, filter_expr), cands, self.per_query)
 
     async def nearest(self, vector: list[float], filter_expr: str | None = None) -> Nearest | None:
         """The cosines of the ``SEMANTIC_K`` claims nearest to ``vector`` under the filter: one
@@ -590,7 +599,7 @@ class SimilarClaims:
             "vector": vector,
             "hybrid": {"embedder": EMBEDDER, "semanticRatio": 1.0},
             "limit": SEMANTIC_K,
-            "attributesToRetrieve": ["id"],
+            "attributesToRetrieve": CANDIDATE_FIELDS,
             "showRankingScore": True,
         }
         if filter_expr:
@@ -610,7 +619,9 @@ class SimilarClaims:
         }
         if not cos:
             return None
-        return Nearest(cos, min(cos.values()) if len(cos) >= SEMANTIC_K else None)
+        docs = {str(h["id"]): {k: v for k, v in h.items() if k != "_rankingScore"} for h in res["hits"]}
+        floor = min(cos.values()) if len(cos) >= SEMANTIC_K else None
+        return Nearest(cos, floor, {i: docs[i] for i in cos})
 
     async def _nearest_of(self, vector: asyncio.Task[list[float]], filter_expr: str | None) -> Nearest | None:
         return await self.nearest(await vector, filter_expr)

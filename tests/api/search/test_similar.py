@@ -26,10 +26,10 @@ from api.search.similar import (
     QueryText,
     Ranker,
     SimilarClaims,
-    apply_cosines,
     clean_text,
     default_ranker,
     lexical_ranker,
+    with_nearest,
 )
 from indexer.embeddings import default_embedder
 from indexer.ingest import IndexNames
@@ -85,8 +85,7 @@ def test_candidates_get_the_cosine_of_their_stored_vector(matcher: Matcher) -> N
         stats = await m.stats(query.stems)
         cands = await m.candidates(query, stats, None)
         near = await m.nearest(await m.embed(query))
-        apply_cosines(near, cands)
-        return cands, near
+        return with_nearest(near, cands, m.per_query), near
 
     cands, near = loop.run_until_complete(go())
     assert near is not None and near.floor is not None and len(near.cos) == SEMANTIC_K
@@ -105,6 +104,10 @@ def test_candidates_get_the_cosine_of_their_stored_vector(matcher: Matcher) -> N
         else:
             assert c.cos == near.floor and own <= near.floor + 1e-3
     assert all(c.cos is None for c in cands if c.doc["kind"] == "extracted")
+    # the nearest claims no lexical query returned join the candidates, with their cosine
+    joined = [c for c in cands if c.hits == 0]
+    assert joined and all(c.cos == near.cos[c.doc["id"]] and c.doc["text_stem"] for c in joined)
+    assert {c.doc["id"] for c in cands} >= set(near.cos)
 
 
 def test_extracted_claims_are_ranked_by_the_lexical_model(meili: Meili, names: IndexNames) -> None:
