@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -27,7 +26,6 @@ class IngestReport:
     failed_tasks: list[str] = field(default_factory=list)
     extraction_cpu_seconds: float = 0.0  # summed over the processes that extracted
     embedded: int = 0  # claims whose vector was computed (verified claims)
-    embedding_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -128,16 +126,15 @@ async def index_claims(
     batch_size: int = 5000,
     *,
     vectors: Mapping[str, list[float]] | None = None,
-    embed: bool = True,
 ) -> IngestReport:
     """Push already-built claims (imported verified claims).
 
     Verified claims get their sentence vector (``indexer/embeddings.py``) for similar-claim
     matching: taken from ``vectors`` (a re-index keeps the stored ones) or computed here, in a
-    thread, unless ``embed`` is off or the engine is unavailable (then they match lexically).
+    thread, unless the engine is unavailable on this machine (then they match lexically).
     """
     report = IngestReport()
-    embedder = available_embedder("verified claims are stored without vectors") if embed else None
+    embedder = available_embedder("verified claims are stored without vectors")
     tasks: list[int] = []
     batch: list[dict[str, object]] = []
     stats = StatsDelta()  # BM25 statistics of the claims index (indexer/corpus_stats.py)
@@ -187,9 +184,7 @@ async def _attach_vectors(
         else:
             todo.append(doc)
     if todo and embedder is not None:
-        start = time.process_time()
         computed = await asyncio.to_thread(embedder.embed, [str(d["text"]) for d in todo])
-        report.embedding_seconds += time.process_time() - start
         for doc, vector in zip(todo, computed, strict=True):
             doc["_vectors"] = {EMBEDDER: vector}
         report.embedded += len(todo)

@@ -1,7 +1,7 @@
 """Train the similar-claim re-ranker (``api/search/data/similar_ranker.json``) on the train split.
 
     python scripts/train_similar.py [--lexical] [--data ../shared/data/claim-retrieval] [--out PATH]
-        [--cache /tmp/similar_train.pkl] [--keep 30] [--anchors 25] [--per-query 40] [--width 3]
+        [--cache /tmp/similar_train.pkl] [--keep 30] [--anchors 20] [--per-query 40] [--width 3]
 
 Writes ``similar_ranker.json`` (with the sentence-vector features), or with ``--lexical``
 ``similar_ranker_lexical.json`` (without them: used when no candidate has a vector).
@@ -90,7 +90,9 @@ def bootstrap_ranker() -> Ranker:
     return Ranker(one, one, 1)
 
 
-async def collect(url: str, key: str, data: Path, cand: dict[str, int]) -> list[Record]:
+async def collect(url: str, key: str, data: Path, cand: dict[str, int], dense: bool) -> list[Record]:
+    """The training records; without ``dense`` the matcher has no embedder, as the lexical
+    models see it in production (no cosines, no nearest claims among the candidates)."""
     prefix = f"train{uuid.uuid4().hex[:8]}_"
     names = IndexNames(claims=f"{prefix}claims", articles=f"{prefix}articles")
     claims = [c for c in read_claims(data / "vclaims_pooled.tsv") if isinstance(c, Claim)]
@@ -110,7 +112,7 @@ async def collect(url: str, key: str, data: Path, cand: dict[str, int]) -> list[
                 anchors=cand["anchors"],
                 per_query=cand["per_query"],
                 width=cand["width"],
-                embedder=default_embedder(),
+                embedder=default_embedder() if dense else None,
             )
             out = await records_for(matcher, queries, qrels)
         finally:
@@ -302,20 +304,20 @@ def main() -> None:
     parser.add_argument("--lexical", action="store_true", help="without the sentence vectors (the fallback model)")
     parser.add_argument("--cache", type=Path, default=None, help="pickle of the candidates (reused)")
     parser.add_argument("--keep", type=int, default=30, help="stage-1 survivors scored by stage 2")
-    parser.add_argument("--anchors", type=int, default=25, help="Meilisearch queries (one per anchor)")
+    parser.add_argument("--anchors", type=int, default=20, help="Meilisearch queries (one per anchor)")
     parser.add_argument("--per-query", type=int, default=40, help="hits read per anchor query")
     parser.add_argument("--width", type=int, default=3, help="stems per anchor query")
     args = parser.parse_args()
     cand = {"anchors": args.anchors, "per_query": args.per_query, "width": args.width}
     records: list[Record] | None = None
     if args.cache is not None and args.cache.exists():
-        cached_cand, cached = pickle.loads(args.cache.read_bytes())  # noqa: S301 (our own cache)
-        records = cached if cached_cand == cand else None
+        cached_key, cached = pickle.loads(args.cache.read_bytes())  # noqa: S301 (our own cache)
+        records = cached if cached_key == (cand, not args.lexical) else None
     if records is None:
         with meilisearch_for() as (url, key):
-            records = asyncio.run(collect(url, key, args.data, cand))
+            records = asyncio.run(collect(url, key, args.data, cand, dense=not args.lexical))
         if args.cache is not None:
-            args.cache.write_bytes(pickle.dumps((cand, records)))
+            args.cache.write_bytes(pickle.dumps(((cand, not args.lexical), records)))
     ranker, report = train(records, args.keep, dense=not args.lexical)
     out = args.out or REPO / "api" / "search" / (LEXICAL_RANKER_RESOURCE if args.lexical else RANKER_RESOURCE)
     report["candidates"] = cand

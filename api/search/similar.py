@@ -65,7 +65,7 @@ MAX_CHARS = 20_000
 MAX_TERMS = 400  # unique stems looked up and scored (a 5,000-character paragraph has ~350)
 RANKER_RESOURCE = "data/similar_ranker.json"  # inside the api.search package: lexical + dense
 LEXICAL_RANKER_RESOURCE = "data/similar_ranker_lexical.json"  # for claims without vectors
-CANDIDATE_FIELDS = ["id", "kind", "text_stem"]  # the candidate stage reads only the stemmed text
+CANDIDATE_FIELDS = ["id", "kind", "text_stem"]  # the candidate stage reads no display field
 SEMANTIC_K = 100  # nearest claims by vector whose exact cosine is read
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
