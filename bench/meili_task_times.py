@@ -84,7 +84,19 @@ def main() -> None:
         action="store_true",
         help="enable range comparisons on every filterable attribute (Meilisearch's default)",
     )
+    ap.add_argument(
+        "--function-stop-words",
+        action="store_true",
+        help="Arabic function words (في، من، على ...) as stop words of both indexes",
+    )
     args = ap.parse_args()
+    if args.function_stop_words:
+        from indexer.index_settings import ARABIC_FUNCTION_WORDS
+
+        for name in ("ARTICLES", "CLAIMS"):
+            declared = getattr(ingest, name)
+            words = list(dict.fromkeys([*declared.stop_words, *ARABIC_FUNCTION_WORDS]))
+            setattr(ingest, name, declared.model_copy(update={"stop_words": words}))
     # the variants replace the declared settings for this run only
     if args.articles_proximity:
         ingest.ARTICLES = ingest.ARTICLES.model_copy(
@@ -116,6 +128,7 @@ def main() -> None:
         "articles_proximity": ingest.ARTICLES.proximity_precision,
         "claims_proximity": ingest.CLAIMS.proximity_precision,
         "facet_search": ingest.CLAIMS.facet_search,
+        "stop_words": len(ingest.CLAIMS.stop_words),
         "prefix_search": {"articles": ingest.ARTICLES.prefix_search, "claims": ingest.CLAIMS.prefix_search},
         "comparable": {
             "articles": ingest.ARTICLES.comparable_attributes,

@@ -133,6 +133,14 @@ def stored_filter_features(filterable: list[Any]) -> dict[str, bool]:
     return out
 
 
+# Arabic function words, normalized (``indexer.text.normalize``): the search drops them first from
+# queries longer than Meilisearch's 10 words (``api.search.keyword``)
+_FUNCTION_TEXT = (
+    "في من على الي عن ان او ثم مع ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو "
+    "هي هم كان كانت بين حتي منذ بعد قبل عند كل اي غير الا اذا لكن بل و ف ب ل ك"
+)
+ARABIC_FUNCTION_WORDS: tuple[str, ...] = tuple(_FUNCTION_TEXT.split())
+
 ARABIC_STOP_WORDS = ["ال"]  # the article the tokenizer splits off: without it queries starting with ال match noise
 
 

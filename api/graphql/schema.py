@@ -182,7 +182,7 @@ class Query:
                 exact_total=total,
             )
         )
-        edges = [ClaimEdge(cursor=c, node=Claim(doc=hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
+        edges = [ClaimEdge(cursor=c, node=Claim.of(hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
         return ClaimConnection(
             edges=edges, page_info=_page_info(page), total_count=page.total, facets=ClaimFacets(dist=page.facets)
         )
@@ -200,13 +200,13 @@ class Query:
         filter: ClaimFilter | None = None,
     ) -> list[ClaimMatch]:
         matches = await info.context.search.similar.match(text, first, build_claim_filter(filter_params(filter)))
-        return [ClaimMatch(score=m.score, claim=Claim(doc=m.doc)) for m in matches]
+        return [ClaimMatch(score=m.score, claim=Claim.of(m.doc)) for m in matches]
 
     @strawberry.field(description="One claim by its plain id (claimId) or global id.")
     async def claim(self, info: Info[Context, None], id: strawberry.ID) -> Claim | None:
         plain = _plain(id, "Claim")
         doc = await info.context.claim_loader.load(plain)
-        return Claim(doc=doc) if doc else None
+        return Claim.of(doc) if doc else None
 
     @strawberry.field(description="One article by its plain id (articleId) or global id.")
     async def article(self, info: Info[Context, None], id: strawberry.ID) -> Article | None:
@@ -228,7 +228,7 @@ class Query:
         type_name, plain = from_global(id)
         if type_name == "Claim":
             doc = await info.context.claim_loader.load(plain)
-            return Claim(doc=doc) if doc else None
+            return Claim.of(doc) if doc else None
         if type_name == "Article":
             doc = await info.context.article_loader.load(plain)
             return Article(doc=doc) if doc else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
 
 from api.errors import BadUserInput
 from api.graphql.context import Context
@@ -64,6 +66,47 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _claim_fields(d: Doc) -> dict[str, Any]:
+    """Every attribute of a ``Claim`` from its Meilisearch hit (absent attributes: defaults)."""
+    text = d.get("text")
+    text = "" if text is None else str(text)
+    formatted = (d.get("_formatted") or {}).get("text")
+    return {
+        "doc": d,
+        "id": strawberry.ID(to_global("Claim", d["id"])),
+        "claim_id": str(d["id"]),
+        "text": text,
+        "highlight": safe_highlight(formatted, text),
+        "claimant": d.get("claimant"),
+        "claimant_type": str(d.get("claimant_type") or "unattributed"),
+        "attribution_verb": d.get("attribution_verb"),
+        "is_quote": bool(d.get("is_quote")),
+        "numbers": [
+            Number(
+                value=n["value"],
+                text=n["text"],
+                counted=n.get("counted"),
+                approximate=bool(n.get("approximate")),
+                unit=n.get("unit"),
+            )
+            for n in d.get("numbers") or []
+        ],
+        "people": list(d.get("people") or []),
+        "organizations": list(d.get("organizations") or []),
+        "places": list(d.get("places") or []),
+        "dates": list(d.get("dates") or []),
+        "checkworthiness": float(d.get("checkworthiness") or 0.0),
+        "kind": str(d.get("kind") or "extracted"),
+        "article_id": d.get("article_id"),
+        "sentence_index": int(d.get("sentence_index") or 0),
+        "published_at": _dt(d.get("published_at")),
+        "source": d.get("source"),
+        "url": d.get("url"),
+        "cluster_id": d.get("cluster_id"),
+        "rating": d.get("rating"),
+    }
+
+
 @strawberry.type
 class Claim(Node):
     """Scalar fields are plain attributes filled once from the hit (``__post_init__``): default
@@ -98,60 +141,29 @@ class Claim(Node):
     rating: str | None = None
 
     def __post_init__(self) -> None:
-        d = self.doc
-        self.id = strawberry.ID(to_global("Claim", d["id"]))
-        self.claim_id = str(d["id"])
-        text = d.get("text")
-        self.text = "" if text is None else str(text)
-        formatted = (d.get("_formatted") or {}).get("text")
-        self.highlight = safe_highlight(formatted, self.text)
-        self.claimant = d.get("claimant")
-        self.claimant_type = str(d.get("claimant_type") or "unattributed")
-        self.attribution_verb = d.get("attribution_verb")
-        self.is_quote = bool(d.get("is_quote"))
-        self.numbers = [
-            Number(
-                value=n["value"],
-                text=n["text"],
-                counted=n.get("counted"),
-                approximate=bool(n.get("approximate")),
-                unit=n.get("unit"),
-            )
-            for n in d.get("numbers") or []
-        ]
-        self.people = list(d.get("people") or [])
-        self.organizations = list(d.get("organizations") or [])
-        self.places = list(d.get("places") or [])
-        self.dates = list(d.get("dates") or [])
-        self.checkworthiness = float(d.get("checkworthiness") or 0.0)
-        self.kind = str(d.get("kind") or "extracted")
-        self.article_id = d.get("article_id")
-        self.sentence_index = int(d.get("sentence_index") or 0)
-        self.published_at = _dt(d.get("published_at"))
-        self.source = d.get("source")
-        self.url = d.get("url")
-        self.cluster_id = d.get("cluster_id")
-        self.rating = d.get("rating")
+        self.__dict__.update(_claim_fields(self.doc))
 
-    @strawberry.field(
-        description="Other claims of the same cluster (the same statement reported elsewhere)."
-    )
+    @classmethod
+    def of(cls, doc: Doc) -> Claim:
+        """The claim of a hit, built in one step: a page of hits skips the dataclass ``__init__``,
+        which would first set the 26 defaults that ``__post_init__`` then replaces."""
+        claim = cls.__new__(cls)
+        claim.__dict__.update(_claim_fields(doc))
+        return claim
+
+    @strawberry.field(description="Other claims of the same cluster (the same statement reported elsewhere).")
     async def related_claims(self, info: Info[Context, None]) -> list[Claim]:
         cluster = self.doc.get("cluster_id")
         if not cluster:
             return []
         docs = await info.context.cluster_loader.load(cluster)
-        return [Claim(doc=d) for d in docs if d["id"] != self.doc["id"]]
+        return [Claim.of(d) for d in docs if d["id"] != self.doc["id"]]
 
-    @strawberry.field(
-        description="schema.org JSON-LD: a ClaimReview for a rated verified claim, else a Claim."
-    )
+    @strawberry.field(description="schema.org JSON-LD: a ClaimReview for a rated verified claim, else a Claim.")
     def claim_review(self) -> JSON:
         return claim_jsonld(self.doc)  # type: ignore[return-value]  # JSON is a NewType over object
 
-    @strawberry.field(
-        description="The article the claim was extracted from (batched: one request per page)."
-    )
+    @strawberry.field(description="The article the claim was extracted from (batched: one request per page).")
     async def article(self, info: Info[Context, None]) -> Article | None:
         article_id = self.doc.get("article_id")
         if not article_id:
@@ -190,7 +202,7 @@ class Article(Node):
     @strawberry.field(description="Claims of this article in reading order.")
     async def claims(self, info: Info[Context, None]) -> list[Claim]:
         docs = await info.context.article_claims_loader.load(self.doc["id"])
-        return [Claim(doc=d) for d in docs]
+        return [Claim.of(d) for d in docs]
 
 
 @strawberry.type
@@ -301,3 +313,24 @@ class ClaimFilter:
     number_at_least: float | None = None
     number_at_most: float | None = None
     min_checkworthiness: float | None = None
+
+
+def _filter_from_input(
+    cls: type[ClaimFilter], value: Mapping[str, Any], _context: Any
+) -> ClaimFilter:
+    """``ClaimFilter`` from graphql-core's coerced input in one step (strawberry's ``from_input``
+    hook). Its fields are scalars or lists of scalars, already parsed by graphql-core, so this is
+    what strawberry's generic conversion does - without a recursive call per field of every
+    request. Lists are copied (graphql-core shares default values between requests)."""
+    kwargs: dict[str, Any] = {}
+    for graphql, python in _FILTER_NAMES:
+        if graphql in value:
+            v = value[graphql]
+            kwargs[python] = list(v) if isinstance(v, list) else v
+    return cls(**kwargs)
+
+
+_FILTER_DEFINITION = ClaimFilter.__strawberry_definition__  # type: ignore[attr-defined]
+_FILTER_NAMES = [(f.graphql_name or to_camel_case(f.python_name), f.python_name) for f in _FILTER_DEFINITION.fields]
+if hasattr(_FILTER_DEFINITION, "from_input"):  # strawberry >= 0.3xx; older ones convert generically
+    _FILTER_DEFINITION.from_input = _filter_from_input

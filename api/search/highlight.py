@@ -7,24 +7,31 @@ last query word, as Meilisearch matches it), whose stem equals a query stem, or 
 away from a long query word. ``safe_highlight`` then escapes everything but the marks.
 
 It runs on every search with a query, so it is built for speed (``Highlighter``): the texts of a
-page are marked together, each distinct word is decided once per query (and remembered for the
-query's next request), words are folded in one batch (``fold_words``), and the stemmer - costly on
-the first sight of a word - only runs for words that contain a query stem.
+page are marked together and cut at spaces (not by a regular expression); each distinct token is
+analysed (words, folded forms) once per process, each distinct folded word decided once per query
+(and remembered for the query's next request); typos are found by rapidfuzz's C loop, and the
+stemmer - costly on the first sight of a word - only runs for words that contain a query stem.
 """
 
 from __future__ import annotations
 
 import html
+import operator
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, compress, repeat
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from indexer.text.normalize import normalize_many
 from indexer.text.stem import light_stem
 
 # a word as written: letters/digits plus the marks the normalizer removes (harakat, tatweel)
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+_SPLIT = re.compile(f"({_WORD.pattern})")  # re.split: text between words at even indices, words at odd
 _ZWSP = "\u200b"
 
 
@@ -36,35 +43,12 @@ class QueryTerms:
     stems: frozenset[str]
     last: str = ""
     typo_min_len: int = 5
-    # query words long enough for a typo, by length (a word one edit away differs by <= 1 letter)
-    _typo_words: dict[int, tuple[str, ...]] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
-    # (length, first letter) / (length, last letter) of the words that could be one typo away
-    _typo_firsts: frozenset[tuple[int, str]] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
-    _typo_lasts: frozenset[tuple[int, str]] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
+    # query words long enough for a typo (Meilisearch counts typos per query word)
+    _typo_words: tuple[str, ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        by_len: dict[int, list[str]] = {}
-        for w in sorted(self.words):
-            if len(w) >= self.typo_min_len:
-                by_len.setdefault(len(w), []).append(w)
-        object.__setattr__(self, "_typo_words", {n: tuple(ws) for n, ws in by_len.items()})
-        near = [(m, w) for n, ws in by_len.items() for w in ws for m in (n - 1, n, n + 1)]
-        object.__setattr__(self, "_typo_firsts", frozenset((m, w[0]) for m, w in near))
-        object.__setattr__(self, "_typo_lasts", frozenset((m, w[-1]) for m, w in near))
-
-    def may_be_one_typo(self, word: str) -> bool:
-        """A cheap necessary condition for ``one_typo`` (one edit never changes both the first
-        and the last letter of a word of 3+ letters, nor its length by more than one)."""
-        n = len(word)
-        if n < self.typo_min_len or not self._typo_words:
-            return False
-        return n < 3 or (n, word[0]) in self._typo_firsts or (n, word[-1]) in self._typo_lasts
+        long = tuple(sorted(w for w in self.words if len(w) >= self.typo_min_len))
+        object.__setattr__(self, "_typo_words", long)
 
     def matches(self, word: str, stem: Callable[[str], str]) -> bool:
         """Does the normalized ``word`` match: as typed, as a prefix of the last query word, by
@@ -78,40 +62,30 @@ class QueryTerms:
         return self.one_typo(word)
 
     def one_typo(self, word: str) -> bool:
-        n = len(word)
-        if n < self.typo_min_len:
-            return False
-        for m in (n - 1, n, n + 1):
-            for w in self._typo_words.get(m, ()):
-                # one edit never changes both the first and the last letter of words this long
-                if (n < 3 or word[0] == w[0] or word[-1] == w[-1]) and _one_edit(word, w):
-                    return True
-        return False
+        return bool(self.typos([word]))
+
+    def typos(self, candidates: Sequence[str]) -> set[str]:
+        """The ``candidates`` one typo away from a query word of ``typo_min_len`` letters or more:
+        one substitution, insertion, deletion or swap of neighbours (Damerau-Levenshtein as
+        Meilisearch counts it), never on the first letter - Meilisearch counts a first-letter
+        typo as two, and its tokenizer splits a leading ال off, so for ال-words the letter after
+        it. The candidates are narrowed by that head in a C loop (compress/map), and the edit
+        distances computed by rapidfuzz's (C++), not one Python call per word."""
+        out: set[str] = set()
+        for w in self._typo_words:
+            head = typo_head(w)
+            near = list(compress(candidates, map(str.startswith, candidates, repeat(head))))
+            if not near:
+                continue
+            for found, _score, _i in process.extract(w, near, scorer=OSA.distance, score_cutoff=1, limit=None):
+                if found != w:
+                    out.add(found)
+        return out
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Damerau-Levenshtein distance exactly 1 (substitution, insertion, deletion, transposition)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
-
-
-_SPLIT = re.compile(f"({_WORD.pattern})")  # re.split: text between words at even indices, words at odd
+def typo_head(word: str) -> str:
+    """The start of ``word`` a typo never touches: its first letter, or ال and the letter after."""
+    return word[:3] if word.startswith("ال") and len(word) > 4 else word[:1]
 
 
 _FOLD_CACHE = 200_000
@@ -139,18 +113,50 @@ def fold_words(written: Iterable[str]) -> dict[str, str]:
 
 _folded: dict[str, str] = {}
 
+# A text is cut at single spaces (``str.split``: C speed, and ``" ".join`` gives the text back
+# exactly); each distinct such *token* is analysed once per process: its words as written
+# (usually one: ``الحرمين،``), and their folded forms.
+_TOKEN_CACHE = 200_000
+_token_folds: dict[str, tuple[str, ...]] = {}  # token -> folded forms of its words
+
+
+def _folds_of(tokens: list[str]) -> list[tuple[str, ...]]:
+    """The folded words of each token: one lookup per token in the process-wide table, and the
+    tokens not seen yet analysed together (``fold_words`` folds their words in one batch)."""
+    folds = list(map(_token_folds.get, tokens))
+    new = set(compress(tokens, map(operator.is_, folds, repeat(None))))
+    if new:
+        if len(_token_folds) + len(new) > _TOKEN_CACHE:
+            _token_folds.clear()
+        written = {t: _WORD.findall(t) for t in new}
+        folded = fold_words({w for ws in written.values() for w in ws})
+        for t, ws in written.items():
+            _token_folds[t] = tuple([folded[w] for w in ws])
+        folds = list(map(_token_folds.__getitem__, tokens))
+    return folds  # type: ignore[return-value]  # every token is in the table now
+
 
 _MEMO_QUERIES = 256  # queries whose word decisions are kept (popular queries come back)
 _MEMO_WORDS = 8192  # decisions kept per query
-_memos: OrderedDict[tuple[QueryTerms, Callable[[str], str]], dict[str, bool]] = OrderedDict()
 
 
-def _memo_for(terms: QueryTerms, stem: Callable[[str], str]) -> dict[str, bool]:
+@dataclass
+class _Decisions:
+    """The folded words already decided for one query, and those of them that match."""
+
+    seen: set[str] = field(default_factory=set)
+    hits: set[str] = field(default_factory=set)
+
+
+_memos: OrderedDict[tuple[QueryTerms, Callable[[str], str]], _Decisions] = OrderedDict()
+
+
+def _memo_for(terms: QueryTerms, stem: Callable[[str], str]) -> _Decisions:
     """The decisions already taken for this query (least recently used queries are dropped)."""
     key = (terms, stem)
     memo = _memos.pop(key, None)
     if memo is None:
-        memo = {}
+        memo = _Decisions()
     _memos[key] = memo
     if len(_memos) > _MEMO_QUERIES:
         _memos.popitem(last=False)
@@ -160,10 +166,11 @@ def _memo_for(terms: QueryTerms, stem: Callable[[str], str]) -> dict[str, bool]:
 class Highlighter:
     """Marks one query's matches in the texts of one page of hits.
 
-    A page is marked in one go: its texts are split into words, the words not decided yet for
-    this query are decided together (set operations and comprehensions over the distinct words,
-    not one function call per word), and each text is joined back with the marks. Decisions are
-    memoized per word *as written*, per query: popular queries come back with the same words.
+    A page is marked in one go: its texts are cut into tokens at spaces, the folded words of the
+    page's distinct tokens not decided yet for this query are decided together (set operations
+    and comprehensions, not one function call per word), and only the texts holding a match are
+    joined back with marks. Decisions are memoized per folded word, per query: popular queries
+    come back with the same words.
     """
 
     __slots__ = ("_memo", "post", "pre", "stem", "terms")
@@ -181,40 +188,31 @@ class Highlighter:
         self.post = post
         self._memo = _memo_for(terms, stem)
 
-    def _decide(self, written: set[str]) -> None:
-        """Memoize the decision for each of the ``written`` words: ``QueryTerms.matches`` over
-        the whole set at once (comprehensions, not a function call per word: this runs for every
-        new word of a page)."""
+    def _decide(self, folded: set[str]) -> None:
+        """Memoize the decision for each of the ``folded`` words: ``QueryTerms.matches`` over
+        the whole set at once."""
         terms, stem = self.terms, self.stem
         words, stems = terms.words, terms.stems
-        folded = {w: f for w, f in fold_words(written).items() if f}
-        if stem is light_stem and stems:
-            # a light stem is a substring of its word: only words containing a query stem can
-            # match by stem, and the (costly, on a first sight) stemmer runs for those only
-            contains = re.compile("|".join(map(re.escape, sorted(stems)))).search
-            hits = {
-                w
-                for w, f in folded.items()
-                if f in words or (contains(f) is not None and stem(f) in stems)
-            }
-        else:
-            hits = {w for w, f in folded.items() if f in words or stem(f) in stems}
+        hits = folded & words
+        pool = list(folded - hits)  # the filters below are C loops (compress/map), not Python ones
+        if stems:
+            if stem is light_stem:
+                # a light stem is a substring of its word: only words containing a query stem
+                # can match by stem, and the (costly, on a first sight) stemmer runs for those
+                holders: set[str] = set()
+                for s in stems:
+                    holders.update(compress(pool, map(str.__contains__, pool, repeat(s))))
+                hits.update(f for f in holders if stem(f) in stems)
+            else:
+                hits.update(f for f in pool if f and stem(f) in stems)
         last = terms.last
         if len(last) >= 2:
-            hits.update(w for w, f in folded.items() if f.startswith(last))
+            hits.update(compress(pool, map(str.startswith, pool, repeat(last))))
         if terms._typo_words:
-            min_len, firsts, lasts = terms.typo_min_len, terms._typo_firsts, terms._typo_lasts
-            maybe = [
-                (w, f)
-                for w, f in folded.items()
-                if len(f) >= min_len
-                and w not in hits
-                and (len(f) < 3 or (len(f), f[0]) in firsts or (len(f), f[-1]) in lasts)
-            ]
-            hits.update(w for w, f in maybe if terms.one_typo(f))
-        memo = self._memo
-        memo.update(dict.fromkeys(written, False))
-        memo.update(dict.fromkeys(hits, True))
+            hits |= terms.typos(pool)
+        hits.discard("")
+        self._memo.seen |= folded
+        self._memo.hits |= hits
 
     def mark_all(self, texts: list[str]) -> list[str]:
         """Each text with ``pre``/``post`` around each word the query matched (else unchanged).
@@ -223,31 +221,50 @@ class Highlighter:
         can never be taken for a mark by ``safe_highlight``.
         """
         pre, post = self.pre, self.post
-        split: list[list[str]] = []
+        safe: list[str] = []
         for text in texts:
             if pre and pre in text:
                 text = text.replace(pre, pre[:1] + _ZWSP + pre[1:])
             if post and post in text:
                 text = text.replace(post, post[:1] + _ZWSP + post[1:])
-            split.append(_SPLIT.split(text))
+            safe.append(text)
+        cut = [text.split(" ") for text in safe]
+        distinct = list(set().union(*cut))
+        folds = _folds_of(distinct)  # C loops from here on
+        on_page: set[str] = set(chain.from_iterable(folds))
         memo = self._memo
-        on_page = {w for parts in split for w in parts[1::2]}
-        unknown = on_page.difference(memo)
-        if len(memo) + len(unknown) > _MEMO_WORDS:  # a full memo starts over
-            memo.clear()
+        unknown = on_page - memo.seen
+        if len(memo.seen) + len(unknown) > _MEMO_WORDS:  # a full memo starts over
+            memo.seen.clear()
+            memo.hits.clear()
             unknown = on_page
         if unknown:
             self._decide(unknown)
-        out: list[str] = []
-        for parts in split:
-            written = parts[1::2]
-            hits = [memo[w] for w in written]
-            if any(hits):
-                parts[1::2] = [
-                    pre + w + post if hit else w for w, hit in zip(written, hits, strict=True)
-                ]
-            out.append("".join(parts))
-        return out
+        hit_words = on_page & memo.hits
+        if not hit_words:
+            return safe
+        # tokens holding a matched word: their folds intersect the hits
+        marked = {
+            t: self._mark_token(t, f, hit_words)
+            for t, f in compress(
+                zip(distinct, folds, strict=True),
+                map(operator.not_, map(hit_words.isdisjoint, folds)),
+            )
+        }
+        keys = marked.keys()
+        return [
+            " ".join(map(marked.get, tokens, tokens)) if not keys.isdisjoint(tokens) else text
+            for text, tokens in zip(safe, cut, strict=True)
+        ]
+
+    def _mark_token(self, token: str, folded: tuple[str, ...], hit_words: set[str]) -> str:
+        if len(folded) == 1 and _WORD.fullmatch(token):
+            return self.pre + token + self.post
+        parts = _SPLIT.split(token)  # text between words at even indices, words at odd
+        parts[1::2] = [
+            self.pre + w + self.post if f in hit_words else w for w, f in zip(parts[1::2], folded, strict=True)
+        ]
+        return "".join(parts)
 
     def mark(self, text: str) -> str:
         return self.mark_all([text])[0]
@@ -273,15 +290,11 @@ def crop_marked(marked: str, length: int, pre: str = "<mark>", marker: str = "�
     start = max(0, min(first - length // 2, len(words) - length))
     window = words[start : start + length]
     return (
-        (marker + " " if start > 0 else "")
-        + " ".join(window)
-        + (" " + marker if start + length < len(words) else "")
+        (marker + " " if start > 0 else "") + " ".join(window) + (" " + marker if start + length < len(words) else "")
     )
 
 
-def terms_for(
-    words: Iterable[str], stems: Iterable[str], last: str, typo_min_len: int
-) -> QueryTerms:
+def terms_for(words: Iterable[str], stems: Iterable[str], last: str, typo_min_len: int) -> QueryTerms:
     return QueryTerms(frozenset(words), frozenset(stems), last, typo_min_len)
 
 
@@ -292,7 +305,5 @@ def safe_highlight(formatted: str | None, fallback: str) -> str:
     out = [html.escape(parts[0], quote=False)]
     for part in parts[1:]:
         marked, _, rest = part.partition("</mark>")
-        out.append(
-            "<mark>" + html.escape(marked, quote=False) + "</mark>" + html.escape(rest, quote=False)
-        )
+        out.append("<mark>" + html.escape(marked, quote=False) + "</mark>" + html.escape(rest, quote=False))
     return "".join(out)

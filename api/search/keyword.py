@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from api.search.highlight import Highlighter, QueryTerms, crop_marked
-from indexer.index_settings import ARTICLE_SEARCHABLE, CLAIM_SEARCHABLE, CLAIMS
+from indexer.index_settings import (
+    ARABIC_FUNCTION_WORDS,
+    ARTICLE_SEARCHABLE,
+    CLAIM_SEARCHABLE,
+    CLAIMS,
+)
 from indexer.meili.client import MeiliClient
 from indexer.text import stem as stem_module
 from indexer.text.normalize import normalize
@@ -37,11 +42,7 @@ MAX_WORDS = 10  # Meilisearch ignores query words after the 10th
 MatchingStrategy = Literal["last", "all", "frequency"]
 
 # dropped first when a query has more than MAX_WORDS words (normalized forms)
-_FUNCTION_TEXT = (
-    "في من على الي عن ان او ثم مع ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين هو "
-    "هي هم كان كانت بين حتي منذ بعد قبل عند كل اي غير الا اذا لكن بل و ف ب ل ك"
-)
-FUNCTION_WORDS = frozenset(normalize(w) for w in _FUNCTION_TEXT.split())
+FUNCTION_WORDS = frozenset(normalize(w) for w in ARABIC_FUNCTION_WORDS)
 _STOP_FRAGMENTS = frozenset({"ال"})
 _TOKEN = re.compile(r"\w+")
 _PHRASE = re.compile(r'"([^"]+)"')

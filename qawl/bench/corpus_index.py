@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from indexer.extraction_pool import default_workers
 from indexer.ingest import IndexNames, IngestReport, ensure_indexes, index_articles
 from indexer.meili.client import MeiliClient
 from indexer.models import Article
@@ -22,7 +23,7 @@ async def build_index(
     async with MeiliClient(meili.url, meili.key or None, timeout=120) as client:
         names = names_for(prefix)
         await ensure_indexes(client, names)
-        report = await index_articles(client, names, docs)
+        report = await index_articles(client, names, docs, workers=default_workers())
     if report.failed_tasks:
         raise RuntimeError(f"Meilisearch tasks failed: {report.failed_tasks[:3]}")
     return report, docs
