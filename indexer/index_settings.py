@@ -38,8 +38,17 @@ class Pagination(_Camel):
     max_total_hits: int = 1000
 
 
+FacetOrder = Literal["alpha", "count"]
+_FACET_ORDER: dict[str, FacetOrder] = {"*": "count", "published_day": "alpha", "published_month": "alpha"}
+
+
 class Faceting(_Camel):
     max_values_per_facet: int = 100
+    # which ``max_values_per_facet`` values a facet distribution holds when there are more:
+    # the most frequent ones ("count"); Meilisearch's default ("alpha") would return the first 100
+    # in alphabetical order and could drop the claimant quoted most. Date buckets stay in
+    # calendar order (their histograms are read left to right).
+    sort_facet_values_by: dict[str, FacetOrder] = Field(default_factory=lambda: dict(_FACET_ORDER))
 
 
 class FilterFeatures(_Camel):

@@ -10,8 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from indexer.documents import claim_document
+from indexer.ingest import IndexNames, ensure_indexes
+from indexer.models import Claim
 from tests.api import synthetic
-from tests.conftest import gql
+from tests.conftest import Meili, api_settings, gql, run
 
 DOCS = synthetic.docs()
 IDS = """query($filter: ClaimFilter, $after: String, $sort: ClaimSort) {
@@ -225,3 +229,37 @@ def test_facet_first_keeps_the_most_frequent_values(sapi: TestClient) -> None:
     assert top == full[:2]
     err = gql(sapi, q, n=101)["errors"][0]
     assert err["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_facets_hold_the_most_frequent_values_beyond_max_values_per_facet(
+    meili: Meili, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """With more distinct values than ``maxValuesPerFacet`` (100), Meilisearch returns the first
+    100 in its facet order: alphabetical by default, which would hide a frequent claimant whose
+    name sorts late. The claims index orders facet values by count."""
+    rare = [f"ا{i:03d}" for i in range(150)]  # 150 names, each once, all sorting first
+    frequent = "يوسف"  # sorts after all of them, 7 claims
+    claims = [
+        Claim(id=f"f{i:03d}", article_id="fa", sentence_index=i, text=f"قال {name} إن الوضع مستقر",
+              claimant=name, source="facets")
+        for i, name in enumerate(rare + [frequent] * 7)
+    ]  # fmt: skip
+    names = IndexNames("facetmax_claims", "facetmax_articles")
+
+    async def build() -> None:
+        async with meili.client() as client:
+            await ensure_indexes(client, names)
+            task = await client.add_documents(names.claims, [claim_document(c) for c in claims])
+            await client.wait_for_tasks([task])
+
+    run(build())
+    app = create_app(api_settings(meili, "facetmax_", QAWL_INLINE_WORKER=False,
+                                  QAWL_DATA_DIR=str(tmp_path_factory.mktemp("facetmax"))))  # fmt: skip
+    with TestClient(app) as client:
+        q = "{ claims(first: 1) { totalCount facets { claimants(first: 3) { value count } } } }"
+        out = gql(client, q)["data"]["claims"]
+        assert out["totalCount"] == 157
+        assert out["facets"]["claimants"][0] == {"value": frequent, "count": 7}
+        rest = client.get("/v1/claims", params={"limit": 0, "facets": "true"}).json()
+        assert rest["facets"]["claimants"][0] == {"value": frequent, "count": 7}
+        assert len(rest["facets"]["claimants"]) == 100
