@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
-from pathlib import Path
 
 from qawl.bench.common import (
     DEFAULT_CORPUS,
@@ -25,6 +23,7 @@ from qawl.bench.common import (
     bench_prefix,
     build_request,
     meili_server,
+    proc_cpu_seconds,
     run_async,
     run_sequential,
 )
@@ -33,10 +32,7 @@ from qawl.bench.search import api_target, capture_meili_requests, raw_requests, 
 
 
 def cpu_seconds(pid: int | None) -> float:
-    if not pid:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return proc_cpu_seconds(pid) or 0.0
 
 
 def main() -> None:

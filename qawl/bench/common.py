@@ -120,6 +120,17 @@ def proc_memory_kb(pid: int) -> dict[str, int]:
     return {m.group(1).decode(): int(m.group(2)) for m in _STATUS_RE.finditer(data)}
 
 
+def proc_cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds a live process has used so far (``/proc/<pid>/stat``)."""
+    if not pid:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class RssSampler:
     """Samples VmRSS/VmHWM of named pids every ``interval`` s; ``peak_mb()`` is the max seen.
 

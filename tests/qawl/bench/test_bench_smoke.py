@@ -58,6 +58,8 @@ def test_bench_ingest_managed_meili() -> None:
     assert out["seconds_to_searchable"] > 0 and out["sentences_per_s"] > 0
     assert out["meili_disk_mb"] > 0
     assert out["peak_rss_mb"] > 0 and out["meili_peak_rss_mb"] > 0  # both processes sampled
+    cpu = out["cpu_seconds"]  # Meilisearch indexed and this process read and pushed: both used CPU
+    assert cpu["meilisearch"] > 0 and cpu["ingest_process"] > 0 and cpu["cores"] >= 1
 
 
 @pytest.mark.slow
