@@ -10,7 +10,8 @@ path to one pooled request + one orjson parse, and owns the settings that matter
 - keep-alive connection reuse with ``TCP_NODELAY``, and each request written in ONE write;
 - no general-purpose HTTP stack on the hot path: requests go through ``_Pool``, a keep-alive
   HTTP/1.1 pool on asyncio protocols + httptools (the parser uvicorn uses). Measured on 2 cores
-  (loaded machine): ~0.15 ms of client CPU per search instead of 1.6-2.2 ms through httpx.
+  (loaded machine): ~0.15 ms of client CPU per search instead of 1.6-2.2 ms through httpx
+  (0.45-0.5 ms with the orjson encoding and parsing of a faceted search of ~23 KB).
   Passing ``transport=`` (an httpx transport, for tests) uses httpx instead.
 """
 
