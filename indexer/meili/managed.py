@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -32,7 +33,7 @@ NPM_BINARY = REPO_ROOT / "meili" / "node_modules" / "@gaubee" / "meilisearch-lin
 
 
 class MeiliBinaryError(RuntimeError):
-    """The Meilisearch binary is missing, fails its checksum or does not start."""
+    """The Meilisearch binary is missing, fails its checksum, is misconfigured or does not start."""
 
 
 def _sha256(path: Path) -> str:
@@ -91,6 +92,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|[KMGT]i?B)?", re.IGNORECASE)
+
+
+def indexing_memory_from_env() -> str:
+    """``QAWL_MEILI_MAX_INDEXING_MEMORY`` (e.g. ``4 GiB``) for a managed Meilisearch, else 2 GiB:
+    without a cap its memory grew to 10.8 GB over repeated large ingestions."""
+    value = os.environ.get("QAWL_MEILI_MAX_INDEXING_MEMORY", "").strip() or "2 GiB"
+    if not _MEMORY.fullmatch(value):
+        raise MeiliBinaryError(f"QAWL_MEILI_MAX_INDEXING_MEMORY={value!r} is not a size like '2 GiB'")
+    return value
+
+
+def indexing_threads_from_env() -> int:
+    """``QAWL_MEILI_MAX_INDEXING_THREADS`` for a managed Meilisearch, else 2."""
+    value = os.environ.get("QAWL_MEILI_MAX_INDEXING_THREADS", "").strip() or "2"
+    if not value.isdigit() or int(value) < 1:
+        raise MeiliBinaryError(f"QAWL_MEILI_MAX_INDEXING_THREADS={value!r} is not a positive integer")
+    return int(value)
+
+
 @dataclass
 class ManagedMeilisearch:
     """A Meilisearch child process on a free loopback port with its own data dir and key."""
@@ -98,8 +119,8 @@ class ManagedMeilisearch:
     data_dir: Path | None = None
     port: int = 0
     master_key: str = field(default_factory=lambda: secrets.token_hex(24))  # hex: never starts with "-"
-    max_indexing_memory: str = "2 GiB"
-    max_indexing_threads: int = 2
+    max_indexing_memory: str = field(default_factory=indexing_memory_from_env)
+    max_indexing_threads: int = field(default_factory=indexing_threads_from_env)
     binary: Path | None = None
     log_path: Path | None = None
     _proc: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)

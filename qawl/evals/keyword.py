@@ -50,6 +50,7 @@ from api.search import keyword
 from api.search.service import ClaimQuery, SearchService
 from indexer.extract import prepare_article
 from indexer.extract.pipeline import claim_id
+from indexer.index_settings import ARABIC_FUNCTION_WORDS, ARABIC_STOP_WORDS
 from indexer.ingest import IndexNames, ensure_indexes, index_claims
 from indexer.meili.client import MeiliClient
 from indexer.meili.managed import MeiliBinaryError, meilisearch_for
@@ -637,6 +638,7 @@ def evaluate(
         "distractors": distractors,
         "stemmer": stemmer or stem_module.DEFAULT_STEMMER,
         "strategy": (strategy or keyword.DEFAULT).__dict__,
+        "settings_override": settings_override,
     }
     return result
 
@@ -666,6 +668,10 @@ def register(app: typer.Typer) -> None:
         one_typo: Annotated[
             int | None, typer.Option(help="measure another minWordSizeForTypos.oneTypo")
         ] = None,
+        function_stop_words: Annotated[
+            bool,
+            typer.Option(help="measure Arabic function words (في، من، على ...) as stop words"),
+        ] = False,
     ) -> None:
         """Keyword robustness per spelling-variant class: qawl vs vanilla Meilisearch (JSON)."""
         if not corpus.exists():
@@ -686,13 +692,16 @@ def register(app: typer.Typer) -> None:
                 stem_matching=matching or base.stem_matching,  # type: ignore[arg-type]
                 stemmer=base.stemmer,
             )
-        override = None
+        override: dict[str, Any] | None = None
         if one_typo is not None:
             override = {
                 "typoTolerance": {
                     "minWordSizeForTypos": {"oneTypo": one_typo, "twoTypos": max(one_typo + 1, 9)}
                 }
             }
+        if function_stop_words:
+            words = [*ARABIC_STOP_WORDS, *ARABIC_FUNCTION_WORDS]
+            override = {**(override or {}), "stopWords": list(dict.fromkeys(words))}
         try:
             result = evaluate(
                 corpus,

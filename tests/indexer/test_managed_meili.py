@@ -47,3 +47,21 @@ def test_start_stop_on_free_port_with_key() -> None:
         data_dir = server.data_dir
     assert not server.running
     assert data_dir is not None and not data_dir.exists()
+
+
+def test_indexing_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QAWL_MEILI_MAX_INDEXING_MEMORY", raising=False)
+    monkeypatch.delenv("QAWL_MEILI_MAX_INDEXING_THREADS", raising=False)
+    default = ManagedMeilisearch()
+    assert (default.max_indexing_memory, default.max_indexing_threads) == ("2 GiB", 2)
+    monkeypatch.setenv("QAWL_MEILI_MAX_INDEXING_MEMORY", "8 GiB")
+    monkeypatch.setenv("QAWL_MEILI_MAX_INDEXING_THREADS", "1")
+    tuned = ManagedMeilisearch()
+    assert (tuned.max_indexing_memory, tuned.max_indexing_threads) == ("8 GiB", 1)
+    monkeypatch.setenv("QAWL_MEILI_MAX_INDEXING_THREADS", "zero")
+    with pytest.raises(MeiliBinaryError, match="QAWL_MEILI_MAX_INDEXING_THREADS"):
+        ManagedMeilisearch()
+    monkeypatch.setenv("QAWL_MEILI_MAX_INDEXING_THREADS", "2")
+    monkeypatch.setenv("QAWL_MEILI_MAX_INDEXING_MEMORY", "lots")
+    with pytest.raises(MeiliBinaryError, match="QAWL_MEILI_MAX_INDEXING_MEMORY"):
+        ManagedMeilisearch()
