@@ -89,7 +89,15 @@ def main() -> None:
         action="store_true",
         help="Arabic function words (في، من، على ...) as stop words of both indexes",
     )
+    ap.add_argument(
+        "--claims-without-title",
+        action="store_true",
+        help="the claims index without the article title among its searchable attributes",
+    )
     args = ap.parse_args()
+    if args.claims_without_title:
+        searchable = [a for a in ingest.CLAIMS.searchable_attributes if a != "title"]
+        ingest.CLAIMS = ingest.CLAIMS.model_copy(update={"searchable_attributes": searchable})
     if args.function_stop_words:
         from indexer.index_settings import ARABIC_FUNCTION_WORDS
 

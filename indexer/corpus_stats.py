@@ -27,7 +27,7 @@ from indexer.text.stem import stem_text
 
 TOTALS_ID = "__totals"
 STATS_SETTINGS: dict[str, Any] = {
-    "searchableAttributes": ["term"],
+    "searchableAttributes": [],
     "filterableAttributes": ["id"],
     "displayedAttributes": ["id", "term", "df", "n", "length"],
     "pagination": {"maxTotalHits": 100_000},

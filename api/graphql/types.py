@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
@@ -17,6 +16,7 @@ from api.errors import BadUserInput
 from api.graphql.context import Context
 from api.graphql.ids import to_global
 from api.jsonld import claim_jsonld
+from api.search.facets import FACET_VALUES_DEFAULT, FACET_VALUES_MAX, top_values
 from api.search.highlight import safe_highlight
 
 Doc = dict[str, Any]
@@ -217,8 +217,8 @@ class ArticleEdge:
     node: Article
 
 
-FACET_FIRST_DEFAULT = 20
-FACET_FIRST_MAX = 100  # = faceting.maxValuesPerFacet of the claims index
+FACET_FIRST_DEFAULT = FACET_VALUES_DEFAULT
+FACET_FIRST_MAX = FACET_VALUES_MAX
 
 
 def _facet_list(dist: dict[str, int] | None, first: int) -> list[FacetValue]:
@@ -226,8 +226,7 @@ def _facet_list(dist: dict[str, int] | None, first: int) -> list[FacetValue]:
     GraphQL objects for 6 x 100 values dominated the cost of a faceted search."""
     if not 0 <= first <= FACET_FIRST_MAX:
         raise BadUserInput(f"facet first must be between 0 and {FACET_FIRST_MAX}")
-    top = heapq.nsmallest(first, (dist or {}).items(), key=lambda kv: (-kv[1], kv[0]))
-    return [FacetValue(value=k, count=v) for k, v in top]
+    return [FacetValue(value=k, count=v) for k, v in top_values(dist, first)]
 
 
 @strawberry.type(

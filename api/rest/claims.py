@@ -11,6 +11,7 @@ from api.deps import get_search
 from api.errors import NotFound
 from api.jsonld import claim_jsonld
 from api.responses import OrjsonResponse
+from api.search.facets import FACET_VALUES_DEFAULT, FACET_VALUES_MAX, top_values
 from api.search.filters import DATE_FACETS, FACETS, SORTS, ClaimFilterParams, build_claim_filter
 from api.search.highlight import safe_highlight
 from api.search.service import ClaimQuery, SearchService
@@ -62,6 +63,12 @@ async def list_claims(
     facets: bool = Query(
         False, description="add value counts of claimants, places, people, organizations, sources"
     ),
+    facet_limit: int = Query(
+        FACET_VALUES_DEFAULT,
+        ge=0,
+        le=FACET_VALUES_MAX,
+        description="most frequent values per facet (as GraphQL's `first` on each facet)",
+    ),
     histogram: Literal["DAY", "MONTH"] | None = Query(
         None, description="add a publication date histogram"
     ),
@@ -109,12 +116,7 @@ async def list_claims(
     }
     if facets:
         body["facets"] = {
-            name: [
-                {"value": k, "count": v}
-                for k, v in sorted(
-                    page.facets.get(attr, {}).items(), key=lambda kv: (-kv[1], kv[0])
-                )
-            ]
+            name: [{"value": k, "count": v} for k, v in top_values(page.facets.get(attr), facet_limit)]
             for attr, name in FACETS.items()
         }
     if histogram:

@@ -262,4 +262,8 @@ def test_facets_hold_the_most_frequent_values_beyond_max_values_per_facet(
         assert out["facets"]["claimants"][0] == {"value": frequent, "count": 7}
         rest = client.get("/v1/claims", params={"limit": 0, "facets": "true"}).json()
         assert rest["facets"]["claimants"][0] == {"value": frequent, "count": 7}
-        assert len(rest["facets"]["claimants"]) == 100
+        assert len(rest["facets"]["claimants"]) == 20  # the top 20 by default, as in GraphQL
+        every = client.get("/v1/claims", params={"limit": 0, "facets": "true", "facet_limit": 100}).json()
+        assert every["facets"]["claimants"][:20] == rest["facets"]["claimants"]
+        assert len(every["facets"]["claimants"]) == 100
+        assert client.get("/v1/claims", params={"facets": "true", "facet_limit": 101}).status_code == 422
