@@ -7,10 +7,14 @@ last query word, as Meilisearch matches it), whose stem equals a query stem, or 
 away from a long query word. ``safe_highlight`` then escapes everything but the marks.
 
 It runs on every search with a query, so it is built for speed (``Highlighter``): the texts of a
-page are marked together and cut at spaces (not by a regular expression); each distinct token is
-analysed (words, folded forms) once per process, each distinct folded word decided once per query
-(and remembered for the query's next request); typos are found by rapidfuzz's C loop, and the
-stemmer - costly on the first sight of a word - only runs for words that contain a query stem.
+page are marked together, folded as one string and cut at spaces (not by a regular expression);
+only the tokens whose folded form contains a query word or stem, or starts with the head of a
+long query word (what a typo keeps), are looked at word by word - on real result pages a
+fraction of them. Each distinct token is analysed (words, folded forms) once per process, each
+distinct folded word decided once per query (and remembered for the query's next request);
+typos are found by rapidfuzz's C loop, and the stemmer - costly on the first sight of a word -
+only runs for words that contain a query stem. Pages that cannot be folded in one go (Arabic
+presentation forms, zero-width joiners) take the token-by-token path.
 """
 
 from __future__ import annotations
@@ -18,21 +22,25 @@ from __future__ import annotations
 import html
 import operator
 import re
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from indexer.text.normalize import normalize_many
+from indexer.text.normalize import fold_chars, normalize_many
 from indexer.text.stem import light_stem
 
 # a word as written: letters/digits plus the marks the normalizer removes (harakat, tatweel)
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 _SPLIT = re.compile(f"({_WORD.pattern})")  # re.split: text between words at even indices, words at odd
 _ZWSP = "\u200b"
+_NON_WORD = re.compile(r"\W")  # in a folded token (the fold removed the marks _WORD also allows)
+_PAGE_SEP = " \x00 "  # between the texts of a page folded as one string (a token of its own)
+_FEW = 40  # occurrences of a query word or stem in a page found one by one (else token by token)
 
 
 @dataclass(frozen=True)
@@ -228,19 +236,88 @@ class Highlighter:
             if post and post in text:
                 text = text.replace(post, post[:1] + _ZWSP + post[1:])
             safe.append(text)
-        cut = [text.split(" ") for text in safe]
-        distinct = list(set().union(*cut))
-        folds = _folds_of(distinct)  # C loops from here on
-        on_page: set[str] = set(chain.from_iterable(folds))
+        if self.stem is light_stem:  # the page path relies on a light stem being a substring of its word
+            page = self._mark_page(safe)
+            if page is not None:
+                return page
+        return self._mark_tokens(safe)
+
+    def _mark_page(self, safe: list[str]) -> list[str] | None:
+        """Mark a page by looking only at the tokens that can match; None when the page needs the
+        token path (a text that ``fold_chars`` cannot fold in one go, or holding a NUL).
+
+        The page is folded as one string (``fold_chars``: a few ``str.replace`` over the page, the
+        same spaces as the original, so token i of one is token i of the other). A word can only
+        match if its folded form contains a query word (as typed or as the prefix of the last
+        one), a query stem (a light stem is a substring of its word) or, for a typo, starts with
+        the head of a long query word; substring tests in C loops over the folded tokens find those
+        tokens, and only they are analysed and decided - the rest of the page, usually most of it,
+        is never looked at word by word.
+        """
+        page = _PAGE_SEP.join(safe)
+        if page.count("\x00") != len(safe) - 1:
+            return None
+        folded = fold_chars(page)
+        if folded is None:
+            return None
+        tokens = page.split(" ")
+        ftokens = folded.split(" ")
+        if len(tokens) != len(ftokens):  # fold_chars keeps every space; a cheap guard all the same
+            return None
+        terms = self.terms
+        at = range(len(ftokens))
+        found: set[int] = set()  # indices of the tokens that can match (C loops over the page)
+        starts: list[int] | None = None  # offset of each token in the folded page
+        last = [terms.last] if len(terms.last) >= 2 else []  # matched as a prefix
+        for needle in {n for n in chain(terms.words, terms.stems, last) if n}:
+            count = folded.count(needle)
+            if count > _FEW:  # common: test every token
+                found.update(compress(at, map(str.__contains__, ftokens, repeat(needle))))
+            elif count:  # rare: find each occurrence, and its token by its offset
+                if starts is None:
+                    starts = list(accumulate(map((1).__add__, map(len, ftokens)), initial=0))
+                i = folded.find(needle)
+                while i != -1:
+                    found.add(bisect_right(starts, i) - 1)
+                    i = folded.find(needle, i + 1)
+        heads = {typo_head(w) for w in terms._typo_words}
+        if heads:  # a typo keeps the head of its word: tokens starting with a head, and tokens
+            # with a word after a non-word character ("(الصحه)", "قال,الوزير") holding one
+            several = list(compress(at, map(_NON_WORD.search, ftokens)))
+            for head in heads:
+                found.update(compress(at, map(str.startswith, ftokens, repeat(head))))
+                found.update(i for i in several if head in ftokens[i])
+        if not found:
+            return safe
+        where = sorted(found)
+        candidates = [tokens[i] for i in where]
+        folds = _folds_of(candidates)
+        hit_words = self._hits(set(chain.from_iterable(folds)))
+        if not hit_words:
+            return safe
+        for i, token, fold in zip(where, candidates, folds, strict=True):
+            if not hit_words.isdisjoint(fold):
+                tokens[i] = self._mark_token(token, fold, hit_words)
+        return " ".join(tokens).split(_PAGE_SEP)
+
+    def _hits(self, words: set[str]) -> set[str]:
+        """Those of ``words`` that match, deciding the ones this query has not seen yet."""
         memo = self._memo
-        unknown = on_page - memo.seen
+        unknown = words - memo.seen
         if len(memo.seen) + len(unknown) > _MEMO_WORDS:  # a full memo starts over
             memo.seen.clear()
             memo.hits.clear()
-            unknown = on_page
+            unknown = words
         if unknown:
             self._decide(unknown)
-        hit_words = on_page & memo.hits
+        return words & memo.hits
+
+    def _mark_tokens(self, safe: list[str]) -> list[str]:
+        """Mark a page token by token: every distinct token of the page is analysed."""
+        cut = [text.split(" ") for text in safe]
+        distinct = list(set().union(*cut))
+        folds = _folds_of(distinct)  # C loops from here on
+        hit_words = self._hits(set(chain.from_iterable(folds)))
         if not hit_words:
             return safe
         # tokens holding a matched word: their folds intersect the hits

@@ -71,6 +71,26 @@ def normalize_many(texts: list[str]) -> list[str]:
     return out
 
 
+# what the fold removes or turns into a space besides harakat and tatweel: such a character between
+# two word characters makes the fold of the text differ from the folds of its words
+_FOLD_JOINERS = "".join(
+    c for c, r in _FOLD_PAIRS if r in ("", " ") and not 0x064B <= ord(c) <= 0x06ED and c != "\u0640"
+)
+
+
+def fold_chars(text: str) -> str | None:
+    """``normalize`` character by character, for a text that is already NFKC and holds no
+    character the fold removes between words (zero-width joiners, direction marks) or turns into a
+    space: then ``fold_chars(text)`` keeps every space of ``text`` and each word of it folds to the
+    same string as ``normalize(word)``. None for any other text."""
+    if not unicodedata.is_normalized("NFKC", text) or any(c in text for c in _FOLD_JOINERS):
+        return None
+    for char, repl in _FOLD_PAIRS:
+        if char in text:
+            text = text.replace(char, repl)
+    return text
+
+
 def fold_digits(text: str) -> str:
     """Only the digit folding (for number parsing on display text)."""
     return text.translate(_DIGITS)

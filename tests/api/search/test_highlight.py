@@ -125,6 +125,34 @@ def test_a_page_is_marked_like_word_by_word_matching() -> None:
     assert any("<mark>" in m for m in together)
 
 
+def test_the_page_path_marks_like_word_by_word_matching_and_falls_back() -> None:
+    """Highlighter marks a page by looking only at the tokens that can match (``_mark_page``);
+    it must mark exactly what the word-by-word reference marks, typos after punctuation and
+    diacritics included, and leave pages it cannot fold in one go to the token path."""
+    rng = random.Random(11)
+    vocab = ["الحرمين،", "وزارة", "(الصحة)", "بالمرتزقة", "خادم/الحرمين", "حرب", "الحَرْبِيَّة", "ـــ",
+             "«السعويده»", "السعوديه", "قال:السعوديه", "والمرتزقين", "مرتزقا", "أعلنت", "٣٤", "وزارات",
+             "الوضع", "", "x<mark>y", "الحرمبن"]  # fmt: skip
+    t = terms("الحرمين", "السعوديه", "وزاره", "حرب", stems=("حرم", "مرتزق", "وزار"))
+    seen: list[str] = []
+    for _ in range(30):
+        page = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 14))) for _ in range(20)]
+        h = Highlighter(t, light_stem)
+        direct = h._mark_page([text.replace("<mark>", "<\u200bmark>") for text in page])
+        assert direct is not None  # clean pages take the page path
+        marked = Highlighter(t, light_stem).mark_all(page)
+        assert marked == direct
+        for text, out in zip(page, marked, strict=True):
+            assert out == _reference_mark(text.replace("<mark>", "<\u200bmark>"), t)
+        seen.extend(marked)
+    every = " ".join(seen)  # typos and words after punctuation inside a token were marked
+    assert "«<mark>السعويده</mark>»" in every and "قال:<mark>السعوديه</mark>" in every
+    assert "<mark>الحرمبن</mark>" in every and "<mark>بالمرتزقة</mark>" in every
+    for odd in (["ﻻ حرب"], ["حرب\u200dحرب"], ["حرب\x00حرب"]):
+        assert Highlighter(t, light_stem)._mark_page(odd) is None
+        assert Highlighter(t, light_stem).mark_all(odd) == [_reference_mark(odd[0], t)]
+
+
 def test_light_stems_are_substrings_of_their_words() -> None:
     """The highlighter only stems words that contain a query stem; that relies on this."""
     rng = random.Random(9)

@@ -47,3 +47,24 @@ def test_normalize_many_equals_normalize_word_by_word() -> None:
 
     words = ["أَحْمَدُ", "ـــ", "٣٤٥", "ﻻ", "ﺍﻟﺴﻼﻡ", "ٱلله", "ﷺ", "مدرسة", "«قال»", "۱۲", "", "ی"]
     assert normalize_many(words) == [normalize(w) for w in words]
+
+
+def test_fold_chars_folds_each_word_as_normalize_and_keeps_the_spaces() -> None:
+    import random
+    import re
+
+    from indexer.text.normalize import fold_chars
+
+    word = re.compile(r"[\w\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+    pieces = ["أَحْمَدُ", "ـــ", "٣٤٥", "إلى", "مدرسة", "الحرمين،", "(الصحة)", "قال:«نعم»", "ى", "x"]
+    rng = random.Random(5)
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        folded = fold_chars(text)
+        assert folded is not None
+        assert folded.count(" ") == text.count(" ")
+        for surface, fold in zip(text.split(" "), folded.split(" "), strict=True):
+            assert [w for w in (normalize(w) for w in word.findall(surface)) if w] == word.findall(fold)
+    # texts it cannot fold in one go: presentation forms (NFKC), joiners between words, ZWNJ
+    for text in ["ﻻ بأس", "كلمة\u200dكلمة", "می\u200cخواهم", "\ufeffنص"]:
+        assert fold_chars(text) is None
