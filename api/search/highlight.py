@@ -38,7 +38,6 @@ from indexer.text.stem import light_stem
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 _SPLIT = re.compile(f"({_WORD.pattern})")  # re.split: text between words at even indices, words at odd
 _ZWSP = "\u200b"
-_NON_WORD = re.compile(r"\W")  # in a folded token (the fold removed the marks _WORD also allows)
 _PAGE_SEP = " \x00 "  # between the texts of a page folded as one string (a token of its own)
 _FEW = 40  # occurrences of a query word or stem in a page found one by one (else token by token)
 
@@ -269,23 +268,33 @@ class Highlighter:
         found: set[int] = set()  # indices of the tokens that can match (C loops over the page)
         starts: list[int] | None = None  # offset of each token in the folded page
         last = [terms.last] if len(terms.last) >= 2 else []  # matched as a prefix
-        for needle in {n for n in chain(terms.words, terms.stems, last) if n}:
+
+        def locate(needle: str, test: Callable[[str, str], bool], shift: int) -> None:
+            """The tokens holding ``needle`` (tested by ``test``): few occurrences in the page are
+            found one by one and their tokens by offset, many by testing every token."""
+            nonlocal starts
             count = folded.count(needle)
-            if count > _FEW:  # common: test every token
-                found.update(compress(at, map(str.__contains__, ftokens, repeat(needle))))
-            elif count:  # rare: find each occurrence, and its token by its offset
+            if count > _FEW:
+                found.update(compress(at, map(test, ftokens, repeat(needle[shift:]))))
+            elif count:
                 if starts is None:
                     starts = list(accumulate(map((1).__add__, map(len, ftokens)), initial=0))
                 i = folded.find(needle)
                 while i != -1:
-                    found.add(bisect_right(starts, i) - 1)
+                    found.add(bisect_right(starts, i + shift) - 1)
                     i = folded.find(needle, i + 1)
+
+        for needle in {n for n in chain(terms.words, terms.stems, last) if n}:
+            locate(needle, str.__contains__, 0)
         heads = {typo_head(w) for w in terms._typo_words}
-        if heads:  # a typo keeps the head of its word: tokens starting with a head, and tokens
-            # with a word after a non-word character ("(الصحه)", "قال,الوزير") holding one
-            several = list(compress(at, map(_NON_WORD.search, ftokens)))
+        if heads:  # a typo keeps the head of its word: tokens starting with a head (a space and
+            # the head in the page; the page's first token is the separator's neighbour, tested
+            # too), and tokens with a word after a non-word character ("(الصحه)", "قال,الوزير")
+            several = list(compress(at, map(operator.not_, map(str.isalnum, ftokens))))
             for head in heads:
-                found.update(compress(at, map(str.startswith, ftokens, repeat(head))))
+                locate(" " + head, str.startswith, 1)
+                if ftokens[0].startswith(head):
+                    found.add(0)
                 found.update(i for i in several if head in ftokens[i])
         if not found:
             return safe
