@@ -227,6 +227,15 @@ class Highlighter:
         A literal ``pre``/``post`` already in a text is broken with a zero-width space so that it
         can never be taken for a mark by ``safe_highlight``.
         """
+        safe = self.defused(texts)
+        if self.stem is light_stem:  # the page path relies on a light stem being a substring of its word
+            page = self._mark_page(safe)
+            if page is not None:
+                return page
+        return self._mark_tokens(safe)
+
+    def defused(self, texts: list[str]) -> list[str]:
+        """The texts with any literal ``pre``/``post`` broken by a zero-width space."""
         pre, post = self.pre, self.post
         safe: list[str] = []
         for text in texts:
@@ -235,11 +244,7 @@ class Highlighter:
             if post and post in text:
                 text = text.replace(post, post[:1] + _ZWSP + post[1:])
             safe.append(text)
-        if self.stem is light_stem:  # the page path relies on a light stem being a substring of its word
-            page = self._mark_page(safe)
-            if page is not None:
-                return page
-        return self._mark_tokens(safe)
+        return safe
 
     def _mark_page(self, safe: list[str]) -> list[str] | None:
         """Mark a page by looking only at the tokens that can match; None when the page needs the
