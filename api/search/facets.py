@@ -5,8 +5,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 
+from indexer.index_settings import CLAIMS
+
 FACET_VALUES_DEFAULT = 20  # a sidebar shows the top of each list
-FACET_VALUES_MAX = 100  # = faceting.maxValuesPerFacet of the claims index
+FACET_VALUES_MAX = CLAIMS.faceting.max_values_per_facet  # Meilisearch returns no more
 
 
 def _order(kv: tuple[str, int]) -> tuple[int, str]:
