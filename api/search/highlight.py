@@ -293,8 +293,8 @@ class Highlighter:
             locate(needle, str.__contains__, 0)
         heads = {typo_head(w) for w in terms._typo_words}
         if heads:  # a typo keeps the head of its word: tokens starting with a head (a space and
-            # the head in the page; the page's first token is the separator's neighbour, tested
-            # too), and tokens with a word after a non-word character ("(الصحه)", "قال,الوزير")
+            # the head in the page; the page's first token, with no space before it, on its own),
+            # and tokens with a word after a non-word character ("(الصحه)", "قال,الوزير")
             several = list(compress(at, map(operator.not_, map(str.isalnum, ftokens))))
             for head in heads:
                 locate(" " + head, str.startswith, 1)
