@@ -26,6 +26,7 @@ import api.search.highlight as hl
 import api.search.keyword as keyword
 from api.search.highlight import Highlighter, QueryTerms
 from indexer.meili.client import MeiliClient
+from indexer.meili.filters import equals
 from indexer.text.stem import light_stem
 from qawl.bench.common import DEFAULT_CORPUS, bench_prefix, meili_server, run_async
 from qawl.bench.corpus_index import build_index
@@ -39,13 +40,8 @@ async def result_pages(url: str, key: str, index: str, pairs: list[tuple[str, st
     original = keyword._format_hits
 
     def keep(hits: list[dict[str, Any]], fmt: Any, prepared: keyword.PreparedQuery, strategy: Any) -> None:
-        terms = QueryTerms(
-            words=frozenset(prepared.words),
-            stems=frozenset(prepared.stems.split()),
-            last=prepared.words[-1] if prepared.words else "",
-            typo_min_len=keyword._typo_min_len(),
-        )
-        pages.append((terms, [h["text"] for h in hits if isinstance(h.get("text"), str)]))
+        texts = [h["text"] for h in hits if isinstance(h.get("text"), str)]
+        pages.append((keyword.terms_of(prepared), texts))
 
     keyword._format_hits = keep
     try:
@@ -53,7 +49,7 @@ async def result_pages(url: str, key: str, index: str, pairs: list[tuple[str, st
             for query, source in pairs:
                 base: dict[str, Any] = {"limit": FIRST, "attributesToRetrieve": ["text"]}
                 if source:
-                    base["filter"] = f'source = "{source}"'  # sources come from the corpus
+                    base["filter"] = equals("source", source)
                 await keyword.execute(client, index, base, query)
     finally:
         keyword._format_hits = original

@@ -217,15 +217,11 @@ class ArticleEdge:
     node: Article
 
 
-FACET_FIRST_DEFAULT = FACET_VALUES_DEFAULT
-FACET_FIRST_MAX = FACET_VALUES_MAX
-
-
 def _facet_list(dist: dict[str, int] | None, first: int) -> list[FacetValue]:
     """The ``first`` most frequent values: a sidebar needs the top of the list, and building
     GraphQL objects for 6 x 100 values dominated the cost of a faceted search."""
-    if not 0 <= first <= FACET_FIRST_MAX:
-        raise BadUserInput(f"facet first must be between 0 and {FACET_FIRST_MAX}")
+    if not 0 <= first <= FACET_VALUES_MAX:
+        raise BadUserInput(f"facet first must be between 0 and {FACET_VALUES_MAX}")
     return [FacetValue(value=k, count=v) for k, v in top_values(dist, first)]
 
 
@@ -237,27 +233,27 @@ class ClaimFacets:
     dist: strawberry.Private[dict[str, dict[str, int]]]
 
     @strawberry.field
-    def claimants(self, first: int = FACET_FIRST_DEFAULT) -> list[FacetValue]:
+    def claimants(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
         return _facet_list(self.dist.get("claimant"), first)
 
     @strawberry.field
-    def places(self, first: int = FACET_FIRST_DEFAULT) -> list[FacetValue]:
+    def places(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
         return _facet_list(self.dist.get("places"), first)
 
     @strawberry.field
-    def people(self, first: int = FACET_FIRST_DEFAULT) -> list[FacetValue]:
+    def people(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
         return _facet_list(self.dist.get("people"), first)
 
     @strawberry.field
-    def organizations(self, first: int = FACET_FIRST_DEFAULT) -> list[FacetValue]:
+    def organizations(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
         return _facet_list(self.dist.get("organizations"), first)
 
     @strawberry.field
-    def sources(self, first: int = FACET_FIRST_DEFAULT) -> list[FacetValue]:
+    def sources(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
         return _facet_list(self.dist.get("source"), first)
 
     @strawberry.field
-    def claimant_types(self, first: int = FACET_FIRST_DEFAULT) -> list[FacetValue]:
+    def claimant_types(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
         return _facet_list(self.dist.get("claimant_type"), first)
 
     @strawberry.field(description="Date histogram of publication dates.")

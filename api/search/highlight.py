@@ -385,10 +385,6 @@ def crop_marked(marked: str, length: int, pre: str = "<mark>", marker: str = "â€
     )
 
 
-def terms_for(words: Iterable[str], stems: Iterable[str], last: str, typo_min_len: int) -> QueryTerms:
-    return QueryTerms(frozenset(words), frozenset(stems), last, typo_min_len)
-
-
 def safe_highlight(formatted: str | None, fallback: str) -> str:
     if formatted is None:
         return html.escape(fallback, quote=False)

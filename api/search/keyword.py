@@ -134,6 +134,16 @@ def _typo_min_len() -> int:
     return CLAIMS.typo_tolerance.min_word_size_for_typos.one_typo
 
 
+def terms_of(prepared: PreparedQuery) -> QueryTerms:
+    """What the highlighter marks for a prepared query."""
+    return QueryTerms(
+        words=frozenset(prepared.words),
+        stems=frozenset(prepared.stems.split()),
+        last=prepared.words[-1] if prepared.words else "",
+        typo_min_len=_typo_min_len(),
+    )
+
+
 def _format_hits(
     hits: list[dict[str, Any]], fmt: dict[str, Any], prepared: PreparedQuery, strategy: Strategy
 ) -> None:
@@ -142,12 +152,7 @@ def _format_hits(
     if not highlight and not crop:
         return
     stem = STEMMERS[strategy.stemmer or stem_module.DEFAULT_STEMMER]
-    terms = QueryTerms(
-        words=frozenset(prepared.words),
-        stems=frozenset(prepared.stems.split()),
-        last=prepared.words[-1] if prepared.words else "",
-        typo_min_len=_typo_min_len(),
-    )
+    terms = terms_of(prepared)
     pre = str(fmt.get("highlightPreTag", "<em>"))
     post = str(fmt.get("highlightPostTag", "</em>"))
     crop_length = int(fmt.get("cropLength", 10))

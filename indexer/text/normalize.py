@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # harakat U+064B..U+065F, superscript alef U+0670, Quranic marks U+06D6..U+06ED, tatweel U+0640
 _STRIP = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -46,13 +47,18 @@ def strip_diacritics(text: str) -> str:
 
 def normalize(text: str) -> str:
     """NFKC, harakat and tatweel removed, letter forms, digits and punctuation folded."""
-    text = unicodedata.normalize("NFKC", text)
-    # str.translate with a dict looks every character up (slow for non-Latin text); a substring
-    # test per folded character plus str.replace for the few present is ~2x faster
-    for char, repl in _FOLD_PAIRS:
+    text = _fold_present(unicodedata.normalize("NFKC", text), _FOLD_PAIRS)
+    return " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
+
+
+def _fold_present(text: str, pairs: Sequence[tuple[str, str]]) -> str:
+    """The fold ``pairs`` applied to ``text``. str.translate with a dict looks every character up
+    (slow for non-Latin text); a substring test per folded character plus str.replace for the
+    few present is ~2x faster."""
+    for char, repl in pairs:
         if char in text:
             text = text.replace(char, repl)
-    return " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
+    return text
 
 
 def normalize_many(texts: list[str]) -> list[str]:
@@ -62,13 +68,7 @@ def normalize_many(texts: list[str]) -> list[str]:
     nfkc = [unicodedata.normalize("NFKC", t) for t in texts]
     joined = "\x00".join(nfkc)
     present = [(char, repl) for char, repl in _FOLD_PAIRS if char in joined]
-    out = []
-    for text in nfkc:
-        for char, repl in present:
-            if char in text:
-                text = text.replace(char, repl)
-        out.append(" ".join(text.split()))
-    return out
+    return [" ".join(_fold_present(text, present).split()) for text in nfkc]
 
 
 # what the fold removes or turns into a space besides harakat and tatweel: such a character between
@@ -85,10 +85,7 @@ def fold_chars(text: str) -> str | None:
     same string as ``normalize(word)``. None for any other text."""
     if not unicodedata.is_normalized("NFKC", text) or any(c in text for c in _FOLD_JOINERS):
         return None
-    for char, repl in _FOLD_PAIRS:
-        if char in text:
-            text = text.replace(char, repl)
-    return text
+    return _fold_present(text, _FOLD_PAIRS)
 
 
 def fold_digits(text: str) -> str:
