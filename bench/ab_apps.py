@@ -3,6 +3,9 @@
     python bench/ab_apps.py --app api.app:create_app --app bench.token_highlight_app:create_app \
         [--articles 10000] [--queries 1000]
 
+An ``--app`` of the form ``DIR=module:factory`` is imported from the checkout ``DIR`` (e.g. a
+``git worktree`` of an earlier commit), to compare versions of the code.
+
 Like ``qawl bench search`` (same index build, query sample, captured Meilisearch requests and load
 generator), but each ``--app`` runs as its own uvicorn process and every query goes, interleaved,
 to raw Meilisearch and to GraphQL and REST of every app. Prints JSON: p50/p99 per target and the
@@ -31,7 +34,7 @@ from qawl.bench.search import api_target, capture_meili_requests, raw_requests, 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--app", action="append", required=True, help="module:factory (repeatable)")
+    ap.add_argument("--app", action="append", required=True, help="[DIR=]module:factory (repeatable)")
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--queries", type=int, default=1000)
     args = ap.parse_args()
@@ -44,9 +47,15 @@ def main() -> None:
             with contextlib.ExitStack() as stack:
                 apis = [
                     stack.enter_context(
-                        api_server(meili, prefix, extra_env={"QAWL_INLINE_WORKER": "false"}, app=app)
+                        api_server(
+                            meili,
+                            prefix,
+                            extra_env={"QAWL_INLINE_WORKER": "false"},
+                            app=spec.rpartition("=")[2],
+                            app_dir=spec.rpartition("=")[0] or None,
+                        )
                     )
-                    for app in args.app
+                    for spec in args.app
                 ]
                 gql_calls, rest_calls = capture_meili_requests(apis[0].env, pairs)
                 targets = [

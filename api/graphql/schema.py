@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from typing import Annotated, Any
 
 import strawberry
@@ -14,17 +13,16 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.types import ExecutionContext, Info
-from strawberry.types.nodes import Selection
 
 from api.errors import BadUserInput, NotFound
 from api.graphql.context import Context
 from api.graphql.errors import ErrorCodes, OperationMetrics
 from api.graphql.execution import FastExecutionContext
 from api.graphql.ids import from_global
+from api.graphql.selections import Selection, cached_plan
 from api.graphql.types import (
     Article,
     ArticleConnection,
@@ -39,6 +37,7 @@ from api.graphql.types import (
     Node,
     PageInfo,
 )
+from api.graphql.validation_cache import DocumentValidationCache
 from api.search.fields import CLAIM_FIELDS
 from api.search.filters import DATE_FACETS, SORTS, ClaimFilterParams, build_claim_filter
 from api.search.service import ClaimQuery, Page
@@ -90,51 +89,33 @@ def filter_params(f: ClaimFilter | None) -> ClaimFilterParams | None:
     return ClaimFilterParams(**{k: v for k, v in values.items() if v is not None})
 
 
-def _children(selections: Iterable[Selection], name: str) -> list[Selection]:
-    """Selections of the fields called ``name`` (through fragments) among ``selections``."""
-    out: list[Selection] = []
-    for sel in selections:
-        sel_name = getattr(sel, "name", None)
-        if sel_name == name and hasattr(sel, "arguments"):
-            out.extend(sel.selections)
-        elif not hasattr(sel, "arguments"):  # fragment spread / inline fragment
-            out.extend(_children(sel.selections, name))
-    return out
-
-
-def _fields(selections: Iterable[Selection]) -> list[Any]:
-    out: list[Any] = []
-    for sel in selections:
-        if hasattr(sel, "arguments"):
-            out.append(sel)
-        else:
-            out.extend(_fields(sel.selections))
-    return out
-
-
-def _plan(info: Info[Any, Any]) -> tuple[list[str] | None, list[str], bool, bool]:
+def _claims_plan(sel: Selection) -> tuple[list[str] | None, list[str], bool, bool]:
     """From the selection: claim attributes to retrieve (None: all), facet attributes, totalCount?,
     highlight? (marks are computed only when a client asks for them)."""
-    top = info.selected_fields[0].selections
-    node_fields = _fields(_children(_children(top, "edges"), "node"))
-    highlight = any(f.name == "highlight" for f in node_fields)
+    top = sel.fields(sel.top)
+    node_fields = sel.fields(sel.named(sel.named(sel.top, "edges"), "node"))
+    highlight = any(f.name.value == "highlight" for f in node_fields)
     attrs: set[str] | None = {"id"}
     for f in node_fields:
-        mapped = NODE_ATTRS.get(f.name)
+        mapped = NODE_ATTRS.get(f.name.value)
         if mapped is None or attrs is None:
             attrs = None
             break
         attrs.update(mapped)
     facets: list[str] = []
-    for f in _fields(_children(top, "facets")):
-        if f.name in FACET_FIELD_TO_ATTR:
-            facets.append(FACET_FIELD_TO_ATTR[f.name])
-        elif f.name == "dateHistogram":
-            interval = f.arguments.get("interval", "MONTH")
-            facets.append(DATE_FACETS.get(getattr(interval, "value", str(interval)), "published_month"))
-    total = any(f.name == "totalCount" for f in _fields(top))
+    for f in sel.fields(sel.named(sel.top, "facets")):
+        name = f.name.value
+        if name in FACET_FIELD_TO_ATTR:
+            facets.append(FACET_FIELD_TO_ATTR[name])
+        elif name == "dateHistogram":
+            facets.append(DATE_FACETS.get(sel.enum_argument(f, "interval", "MONTH"), "published_month"))
+    total = any(f.name.value == "totalCount" for f in top)
     ordered = None if attrs is None else [a for a in CLAIM_FIELDS if a in attrs]
     return ordered, list(dict.fromkeys(facets)), total, highlight
+
+
+def _wants_total(sel: Selection) -> bool:
+    return any(f.name.value == "totalCount" for f in sel.fields(sel.top))
 
 
 def _page_info(page: Page) -> PageInfo:
@@ -167,7 +148,7 @@ class Query:
     ) -> ClaimConnection:
         if crop is not None and not 3 <= crop <= 200:
             raise BadUserInput("crop must be between 3 and 200 words")
-        attributes, facets, total, highlight = _plan(info)
+        attributes, facets, total, highlight = cached_plan(info, _claims_plan)
         page = await info.context.search.search_claims(
             ClaimQuery(
                 query=query,
@@ -218,7 +199,7 @@ class Query:
     async def articles(
         self, info: Info[Context, None], query: str | None = None, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> ArticleConnection:
-        total = any(f.name == "totalCount" for f in _fields(info.selected_fields[0].selections))
+        total = cached_plan(info, _wants_total)
         page = await info.context.search.search_articles(query, first, after, exact_total=total)
         edges = [ArticleEdge(cursor=c, node=Article(doc=hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
         return ArticleConnection(edges=edges, page_info=_page_info(page), total_count=page.total)
@@ -263,7 +244,7 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         OperationMetrics,
         # factories: a fresh extension per request; the parse/validation caches are module-level
         lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        DocumentValidationCache,
         # the depth/alias rules are built once: fresh rule classes per request would make every
         # request miss the validation cache (its key includes the rules)
         lambda: AddValidationRules(limit_rules),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
 
 from api.deps import get_search
 from api.errors import NotFound
 from api.jsonld import claim_jsonld
 from api.responses import OrjsonResponse
+from api.rest.query_model import openapi_parameters, parse_query
 from api.search.facets import FACET_VALUES_DEFAULT, FACET_VALUES_MAX, top_values
 from api.search.filters import DATE_FACETS, FACETS, SORTS, ClaimFilterParams, build_claim_filter
 from api.search.highlight import safe_highlight
@@ -18,7 +21,6 @@ from api.search.service import ClaimQuery, SearchService
 
 router = APIRouter(prefix="/v1", tags=["claims"])
 Search = Annotated[SearchService, Depends(get_search)]
-StrList = Annotated[list[str], Query()]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "BAD_USER_INPUT: invalid filter, cursor or limit"},
@@ -36,77 +38,79 @@ def _public(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.get("/claims", responses=ERRORS)
-async def list_claims(
-    search: Search,
-    q: str | None = Query(None, max_length=10_000, description="keyword query"),
-    limit: int = Query(20, ge=0, le=100),
-    after: str | None = Query(None, description="`next` from a previous page"),
-    sort: Literal[
-        "RELEVANCE", "PUBLISHED_AT_DESC", "PUBLISHED_AT_ASC", "CHECKWORTHINESS_DESC"
-    ] = "RELEVANCE",
-    claimant: StrList = [],
-    claimant_type: StrList = [],
-    person: StrList = [],
-    organization: StrList = [],
-    place: StrList = [],
-    source: StrList = [],
-    article_id: StrList = [],
-    kind: StrList = [],
-    cluster_id: StrList = [],
-    published_after: datetime | None = None,
-    published_before: datetime | None = None,
-    has_numbers: bool | None = None,
-    number_at_least: float | None = None,
-    number_at_most: float | None = None,
-    min_checkworthiness: float | None = Query(None, ge=0, le=1),
-    facets: bool = Query(
+class ClaimsParams(BaseModel):
+    """The query parameters of ``GET /v1/claims``."""
+
+    q: str | None = Field(None, max_length=10_000, description="keyword query")
+    limit: int = Field(20, ge=0, le=100)
+    after: str | None = Field(None, description="`next` from a previous page")
+    sort: Literal["RELEVANCE", "PUBLISHED_AT_DESC", "PUBLISHED_AT_ASC", "CHECKWORTHINESS_DESC"] = (
+        "RELEVANCE"
+    )
+    claimant: list[str] = []
+    claimant_type: list[str] = []
+    person: list[str] = []
+    organization: list[str] = []
+    place: list[str] = []
+    source: list[str] = []
+    article_id: list[str] = []
+    kind: list[str] = []
+    cluster_id: list[str] = []
+    published_after: datetime | None = None
+    published_before: datetime | None = None
+    has_numbers: bool | None = None
+    number_at_least: float | None = None
+    number_at_most: float | None = None
+    min_checkworthiness: float | None = Field(None, ge=0, le=1)
+    facets: bool = Field(
         False, description="add value counts of claimants, places, people, organizations, sources"
-    ),
-    facet_limit: int = Query(
+    )
+    facet_limit: int = Field(
         FACET_VALUES_DEFAULT,
         ge=0,
         le=FACET_VALUES_MAX,
         description="most frequent values per facet (as GraphQL's `first` on each facet)",
-    ),
-    histogram: Literal["DAY", "MONTH"] | None = Query(
+    )
+    histogram: Literal["DAY", "MONTH"] | None = Field(
         None, description="add a publication date histogram"
-    ),
-    crop: int | None = Query(
+    )
+    crop: int | None = Field(
         None, ge=3, le=200, description="crop the highlight to about this many words"
-    ),
+    )
+
+    def filter_params(self) -> ClaimFilterParams:
+        return ClaimFilterParams(
+            **{f.name: getattr(self, f.name) for f in dataclasses.fields(ClaimFilterParams)}
+        )
+
+
+async def claims_params(request: Request) -> ClaimsParams:
+    return parse_query(ClaimsParams, request)
+
+
+@router.get(
+    "/claims",
+    responses={**ERRORS, 422: {"description": "BAD_USER_INPUT: invalid query parameter"}},
+    openapi_extra={"parameters": openapi_parameters(ClaimsParams)},
+)
+async def list_claims(
+    search: Search, p: Annotated[ClaimsParams, Depends(claims_params)]
 ) -> OrjsonResponse:
     """Search or list claims; the same filters as GraphQL's ClaimFilter (snake_case, repeat a
     parameter for OR within a field)."""
-    params = ClaimFilterParams(
-        claimant=claimant,
-        claimant_type=claimant_type,
-        person=person,
-        organization=organization,
-        place=place,
-        source=source,
-        article_id=article_id,
-        kind=kind,
-        cluster_id=cluster_id,
-        published_after=published_after,
-        published_before=published_before,
-        has_numbers=has_numbers,
-        number_at_least=number_at_least,
-        number_at_most=number_at_most,
-        min_checkworthiness=min_checkworthiness,
-    )
+    facets, histogram = p.facets, p.histogram
     wanted = list(FACETS) if facets else []
     if histogram:
         wanted.append(DATE_FACETS[histogram])
     page = await search.search_claims(
         ClaimQuery(
-            query=q,
-            filter=build_claim_filter(params),
-            sort=SORTS[sort],
-            first=limit,
-            after=after,
+            query=p.q,
+            filter=build_claim_filter(p.filter_params()),
+            sort=SORTS[p.sort],
+            first=p.limit,
+            after=p.after,
             facets=wanted,
-            crop_length=crop,
+            crop_length=p.crop,
         )
     )
     body: dict[str, Any] = {
@@ -116,7 +120,7 @@ async def list_claims(
     }
     if facets:
         body["facets"] = {
-            name: [{"value": k, "count": v} for k, v in top_values(page.facets.get(attr), facet_limit)]
+            name: [{"value": k, "count": v} for k, v in top_values(page.facets.get(attr), p.facet_limit)]
             for attr, name in FACETS.items()
         }
     if histogram:

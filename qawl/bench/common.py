@@ -232,10 +232,12 @@ def api_server(
     workers: int = 1,
     timeout: float = 60.0,
     app: str = "api.app:create_app",
+    app_dir: str | None = None,
 ) -> Iterator[ApiHandle]:
     """The API as its own uvicorn process (production settings: uvloop, httptools, no access log).
 
-    Rate limits are lifted so the load is not throttled; QAWL_DATA_DIR is a fresh temp dir.
+    Rate limits are lifted so the load is not throttled; QAWL_DATA_DIR is a fresh temp dir;
+    ``app_dir`` (uvicorn's ``--app-dir``) imports the app from another checkout.
     """
     port = free_port()
     tmp = tempfile.TemporaryDirectory(prefix="qawl-bench-api-")
@@ -276,6 +278,8 @@ def api_server(
     ]
     if workers > 1:
         cmd += ["--workers", str(workers)]
+    if app_dir is not None:
+        cmd += ["--app-dir", app_dir]
     with log_path.open("ab") as log_fh:
         proc = subprocess.Popen(
             cmd,

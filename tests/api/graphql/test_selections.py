@@ -1,0 +1,62 @@
+"""What the claims resolver asks Meilisearch for follows the selection (api/graphql/selections.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.search.service import ClaimQuery
+from tests.conftest import gql
+
+
+@pytest.fixture
+def plans(api: TestClient) -> Iterator[list[ClaimQuery]]:
+    """The ClaimQuery of each claims search (the real search still runs)."""
+    search = api.app.state.search  # type: ignore[attr-defined]
+    seen: list[ClaimQuery] = []
+    real = search.search_claims
+
+    async def spy(q: ClaimQuery) -> Any:
+        seen.append(q)
+        return await real(q)
+
+    search.search_claims = spy
+    try:
+        yield seen
+    finally:
+        del search.search_claims
+
+
+FRAGMENTS = """
+query($i: DateInterval!) { claims(first: 2) { ...conn } }
+fragment conn on ClaimConnection {
+  edges { node { ... on Claim { id claimant } ...more } }
+  facets { sources { value } ... on ClaimFacets { dateHistogram(interval: $i) { date } } }
+}
+fragment more on Claim { highlight }
+"""
+
+
+def test_fields_through_fragments_and_variables_each_time(api: TestClient, plans: list[ClaimQuery]) -> None:
+    for interval, attr in (("DAY", "published_day"), ("MONTH", "published_month"), ("DAY", "published_day")):
+        out = gql(api, FRAGMENTS, i=interval)
+        assert "errors" not in out
+        plan = plans[-1]
+        assert set(plan.attributes or ()) == {"id", "text", "claimant"}  # highlight reads text
+        assert plan.highlight is True and plan.exact_total is False
+        assert plan.facets == ["source", attr]
+
+
+def test_literal_arguments_totals_and_unmapped_fields(api: TestClient, plans: list[ClaimQuery]) -> None:
+    q = "{ claims(first: 1) { totalCount edges { node { id } } facets { dateHistogram(interval: DAY) { date } } } }"
+    for _ in range(2):  # the second answer comes from the plan kept for this document
+        assert "errors" not in gql(api, q)
+        assert plans[-1].attributes == ["id"] and plans[-1].exact_total is True
+        assert plans[-1].facets == ["published_day"] and plans[-1].highlight is False
+    gql(api, "{ claims(first: 1) { edges { node { id article { id } } } } }")
+    assert set(plans[-1].attributes or ()) == {"id", "article_id"}
+    gql(api, "{ claims(first: 1) { edges { node { __typename ... on Node { id } } } } }")
+    assert plans[-1].attributes == ["id"]
