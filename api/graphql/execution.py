@@ -26,14 +26,19 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLString,
     Undefined,
     is_leaf_type,
 )
@@ -44,8 +49,17 @@ _BASIC_RESOLVER = "_get_basic_result"  # strawberry's resolver for a plain attri
 _MISS: Any = object()
 
 Reader = Callable[[Any], Any]  # source object -> field value
-# a leaf: (reader, coercion, non-null, list of non-null leaves)
-LeafPlan = tuple[Reader, Callable[[Any], Any], bool, bool]
+# a leaf: (reader, coercion, non-null, list of non-null leaves, the Python type the coercion
+# returns unchanged or None)
+LeafPlan = tuple[Reader, Callable[[Any], Any], bool, bool, type | None]
+# graphql-core's built-in scalars return values of these exact types as they are (Int: in range)
+_AS_IS: dict[GraphQLScalarType, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLBoolean: bool,
+    GraphQLInt: int,
+}
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _leaf_plans: dict[GraphQLObjectType, dict[str, LeafPlan]] = {}
 
 
@@ -92,7 +106,8 @@ def _leaf_plan(field_type: GraphQLOutputType, read: Reader) -> LeafPlan | None:
     coerce = getattr(inner, "coerce_output_value", None)
     if coerce is None:
         return None
-    return read, coerce, non_null, is_list
+    as_is = None if is_list or not isinstance(inner, GraphQLScalarType) else _AS_IS.get(inner)
+    return read, coerce, non_null, is_list, as_is
 
 
 def leaf_plans(parent_type: GraphQLObjectType) -> dict[str, LeafPlan]:
@@ -113,11 +128,18 @@ def leaf_plans(parent_type: GraphQLObjectType) -> dict[str, LeafPlan]:
 
 def _leaf_value(plan: LeafPlan, source: Any) -> Any:
     """The completed value of a leaf field, or ``_MISS`` when the general path must decide."""
-    read, coerce, non_null, is_list = plan
     try:
-        value = read(source)
+        value = plan[0](source)
     except Exception:
         return _MISS
+    return _coerce_leaf(plan, value)
+
+
+def _coerce_leaf(plan: LeafPlan, value: Any) -> Any:
+    """The completed value of a leaf field whose value was read, or ``_MISS``."""
+    _read, coerce, non_null, is_list, as_is = plan
+    if type(value) is as_is and (as_is is not int or _INT_MIN <= cast(int, value) <= _INT_MAX):
+        return value  # what the coercion would return, without the call
     if value is None:
         return _MISS if non_null else None
     if isinstance(value, Exception):
@@ -309,8 +331,14 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return _MISS
         out: dict[str, Any] = {}
         for response_name, kind, data in entries:
-            if kind == "leaf":
-                value = _leaf_value(data, source)
+            if kind == "leaf":  # _leaf_value, inlined for the common case: a value kept as it is
+                try:
+                    value = data[0](source)
+                except Exception:
+                    return _MISS
+                as_is = data[4]
+                if type(value) is not as_is or (as_is is int and not _INT_MIN <= value <= _INT_MAX):
+                    value = _coerce_leaf(data, value)
             elif kind == "typename":
                 value = data
             else:

@@ -131,3 +131,51 @@ def test_context_is_freed_without_the_cycle_collector(api: TestClient) -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("field_type", "values"),
+    [
+        (int, [1, -(2**31), 2**31 - 1, 2**31, -(2**31) - 1, True, 3.0, 3.5, "7"]),
+        (str, ["a", "", _Text("b"), 5, True]),
+        (bool, [True, False, 1, 0, "x"]),
+    ],
+)
+def test_values_kept_as_they_are_agree_with_the_scalar_coercions(field_type: type, values: list[Any]) -> None:
+    """The leaf shortcut returns str/bool/in-range int values without calling the coercion: the
+    results and errors stay graphql-core's, at the edges too."""
+    import strawberry
+
+    # built with real types (annotations are strings in this module)
+    item_type = strawberry.type(type("Item", (), {"__annotations__": {"v": field_type}}))
+
+    def items() -> Any:
+        return [item_type(v=v) for v in values]
+
+    def item(i: int) -> Any:
+        return item_type(v=values[i])
+
+    Query = strawberry.type(
+        type(
+            "Query",
+            (),
+            {
+                "items": strawberry.field(resolver=items, graphql_type=list[item_type]),
+                "item": strawberry.field(resolver=item, graphql_type=item_type),
+            },
+        )
+    )
+
+    def results(execution_context_class: Any) -> list[Any]:
+        schema = strawberry.Schema(query=Query, execution_context_class=execution_context_class)
+        out = []
+        for query in ["{ items { v } }"] + [f"{{ item(i: {i}) {{ v }} }}" for i in range(len(values))]:
+            r = schema.execute_sync(query)
+            out.append((r.data, [(e.message, e.path) for e in r.errors or []]))
+        return out
+
+    assert results(FastExecutionContext) == results(StrawberryGraphQLCoreExecutionContext)
