@@ -30,12 +30,21 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+# what Meilisearch adds to a hit (qawl documents have no other field starting with "_")
+_RESERVED = frozenset(
+    {"_formatted", "_matchesPosition", "_rankingScore", "_rankingScoreDetails", "_federation",
+     "_vectors", "_geo", "_geoDistance"}
+)  # fmt: skip
+
+
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in doc.items() if not k.startswith("_")}
+    """The hit as a client sees it (in place: each hit of a page is answered once)."""
     formatted = doc.get("_formatted")
+    for key in doc.keys() & _RESERVED:
+        del doc[key]
     if formatted and "text" in formatted:
-        out["highlight"] = safe_highlight(formatted["text"], doc["text"])
-    return out
+        doc["highlight"] = safe_highlight(formatted["text"], doc["text"])
+    return doc
 
 
 class ClaimsParams(BaseModel):

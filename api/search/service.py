@@ -22,6 +22,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from api.errors import BadUserInput, meili_errors
@@ -73,16 +74,28 @@ class Page:
     total: int
     start: int  # 0-based position of the first hit in the whole result list
     has_next: bool
-    cursors: list[str]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # the cursor after each hit of a keyset page; a relevance page's are its offsets, encoded
+    # only when asked for (REST needs the last one only)
+    keyset_cursors: list[str] | None = None
 
     @property
     def has_previous(self) -> bool:
         return self.start > 0
 
+    @cached_property
+    def cursors(self) -> list[str]:
+        if self.keyset_cursors is not None:
+            return self.keyset_cursors
+        return [encode_offset(self.start + i + 1) for i in range(len(self.hits))]
+
     @property
     def end_cursor(self) -> str | None:
-        return self.cursors[-1] if self.cursors else None
+        if not self.hits:
+            return None
+        if self.keyset_cursors is not None:
+            return self.keyset_cursors[-1]
+        return encode_offset(self.start + len(self.hits))
 
 
 @dataclass
@@ -382,7 +395,6 @@ class SearchService:
             total=total,
             start=offset,
             has_next=0 < len(hits) == first and offset + len(hits) < total,
-            cursors=[encode_offset(offset + i + 1) for i in range(len(hits))],
             facets={k: v for k, v in dist.items() if k in facets},
         )
 
@@ -475,8 +487,8 @@ class SearchService:
             total=max(total, position + len(hits)),
             start=position,
             has_next=has_next,
-            cursors=cursors,
             facets={k: v for k, v in dist.items() if k in facets},
+            keyset_cursors=cursors,
         )
 
     # -- by id -------------------------------------------------------------------------------------

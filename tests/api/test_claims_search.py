@@ -8,7 +8,7 @@ CLAIMS = """
 query($q: String, $first: Int) {
   claims(query: $q, first: $first) {
     totalCount
-    edges { cursor node { id claimId text claimant numbers { value text } articleId publishedAt source } }
+    edges { cursor node { id claimId text highlight claimant numbers { value text } articleId publishedAt source } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -36,6 +36,12 @@ def test_rest_and_graphql_agree(api: TestClient) -> None:
     body = r.json()
     assert [c["id"] for c in body["claims"]] == [e["node"]["claimId"] for e in g["edges"]]
     assert body["total"] == g["totalCount"]
+    # REST claims are the documents without Meilisearch's additions, with the same highlight
+    assert not [k for c in body["claims"] for k in c if k.startswith("_")]
+    assert [c["highlight"] for c in body["claims"]] == [e["node"]["highlight"] for e in g["edges"]]
+    assert any("<mark>" in c["highlight"] for c in body["claims"])
+    # the next-page cursor is the GraphQL end cursor
+    assert body["next"] == g["pageInfo"]["endCursor"] or not g["pageInfo"]["hasNextPage"]
 
 
 def test_health(api: TestClient) -> None:
