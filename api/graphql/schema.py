@@ -89,7 +89,7 @@ def filter_params(f: ClaimFilter | None) -> ClaimFilterParams | None:
     return ClaimFilterParams(**{k: v for k, v in values.items() if v is not None})
 
 
-def _claims_plan(sel: Selection) -> tuple[list[str] | None, list[str], bool, bool]:
+def _claims_plan(sel: Selection) -> tuple[tuple[str, ...] | None, tuple[str, ...], bool, bool]:
     """From the selection: claim attributes to retrieve (None: all), facet attributes, totalCount?,
     highlight? (marks are computed only when a client asks for them)."""
     top = sel.fields(sel.top)
@@ -110,8 +110,8 @@ def _claims_plan(sel: Selection) -> tuple[list[str] | None, list[str], bool, boo
         elif name == "dateHistogram":
             facets.append(DATE_FACETS.get(sel.enum_argument(f, "interval", "MONTH"), "published_month"))
     total = any(f.name.value == "totalCount" for f in top)
-    ordered = None if attrs is None else [a for a in CLAIM_FIELDS if a in attrs]
-    return ordered, list(dict.fromkeys(facets)), total, highlight
+    ordered = None if attrs is None else tuple(a for a in CLAIM_FIELDS if a in attrs)
+    return ordered, tuple(dict.fromkeys(facets)), total, highlight  # shared: immutable
 
 
 def _wants_total(sel: Selection) -> bool:
@@ -156,10 +156,10 @@ class Query:
                 sort=SORTS[sort.value] if sort else None,
                 first=first,
                 after=after,
-                facets=facets,
+                facets=list(facets),
                 highlight=highlight,
                 crop_length=crop,
-                attributes=attributes,
+                attributes=None if attributes is None else list(attributes),
                 exact_total=total,
             )
         )

@@ -83,7 +83,8 @@ _MAX_PLANS = 1024
 
 
 def cached_plan(info: Info[Any, Any], plan: Callable[[Selection], T]) -> T:
-    """``plan(Selection(info))``, computed once per field node unless it read a variable."""
+    """``plan(Selection(info))``, computed once per field node unless it read a variable (so the
+    requests of one query text share it: a plan returns immutable values)."""
     node = info._raw_info.field_nodes[0]
     key = (id(node), plan)
     hit = _plans.get(key)
