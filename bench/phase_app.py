@@ -1,7 +1,7 @@
 """The API with per-request phase timings, to see where a request's wall time goes around the
 Meilisearch call (scratch probe, not production code).
 
-    QAWL_PHASE_OUT=/tmp/phases.json python bench/ab_apps.py --app bench.phase_app:create_app ...
+    QAWL_PHASE_OUT=phases.json python bench/ab_apps.py --app bench.phase_app:create_app ...
 
 Records for each request: ``pre`` (request arrival to the Meilisearch request written), ``meili``
 (written to answer parsed by httptools), ``post`` (answer to the last body chunk handed to the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import tempfile
 import time
 from typing import Any
 
@@ -55,7 +56,8 @@ def _dump() -> None:
                 for name, col in zip(("pre", "meili", "post", "pre_cpu", "post_cpu"), cols, strict=True)
             },
         }
-    with open(os.environ.get("QAWL_PHASE_OUT", "/tmp/phases.json"), "w") as f:
+    default = os.path.join(tempfile.gettempdir(), "qawl-phases.json")
+    with open(os.environ.get("QAWL_PHASE_OUT", default), "w") as f:
         json.dump(out, f)
 
 
