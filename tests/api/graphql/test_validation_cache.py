@@ -11,7 +11,7 @@ import api.graphql.validation_cache as cache_module
 from api.graphql.schema import build_schema
 from api.settings import ApiSettings
 
-VALID = "{ claims(first: 1) { totalCount } }"
+VALID = "{ __typename }"  # valid, and runs no resolver
 INVALID = "{ claims(first: 1) { noSuchField } }"
 INTROSPECTION = "{ __schema { queryType { name } } }"
 
@@ -41,7 +41,7 @@ def test_each_document_is_validated_once_and_errors_are_kept(validations: list[A
     assert first and "noSuchField" in first[0]
     assert _errors(schema, INVALID) == first  # the cached errors, reported again
     assert len(validations) == 1
-    _errors(schema, VALID + " ")  # another text: another document
+    assert _errors(schema, VALID) == []  # another text: another document
     assert len(validations) == 2
 
 
