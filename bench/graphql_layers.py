@@ -21,7 +21,7 @@ from typing import Any
 
 import graphql
 import orjson
-from profile_api import _asgi
+from profile_api import _asgi, in_process_env, replay_searches
 
 from qawl.bench.common import DEFAULT_CORPUS, bench_prefix, env_overrides, meili_server, run_async
 from qawl.bench.corpus_index import build_index, drop_indexes
@@ -38,16 +38,7 @@ async def layers(pairs: list[tuple[str, str | None]], rounds: int) -> dict[str, 
     lifespan = app.router.lifespan_context(app)
     await lifespan.__aenter__()
     search = app.state.search
-    real = search.client.multi_search
-    answers: dict[bytes, bytes] = {}
-
-    async def replay(queries: Any, federation: Any = None) -> Any:
-        key = orjson.dumps([queries, federation], option=orjson.OPT_SORT_KEYS)
-        if key not in answers:
-            answers[key] = orjson.dumps(await real(queries, federation))
-        return orjson.loads(answers[key])
-
-    search.client.multi_search = replay
+    replay_searches(search.client, {})
     gql = [("POST", "/graphql", graphql_payload(q, s)) for q, s in pairs]
     rest = [("GET", rest_target(q, s), b"") for q, s in pairs]
     payloads = [orjson.loads(body) for _, _, body in gql]
@@ -104,12 +95,8 @@ def main() -> None:
     with meili_server() as meili:
         _report, docs = run_async(build_index(meili, prefix, DEFAULT_CORPUS, args.articles))
         pairs = sample_queries(docs, args.queries, 8)
-        env = {
-            "MEILI_URL": meili.url, "MEILI_MASTER_KEY": meili.key, "QAWL_INDEX_PREFIX": prefix,
-            "QAWL_ENV": "development", "QAWL_INLINE_WORKER": "false", "QAWL_RATE_LIMIT": "1000000000",
-            "QAWL_ANON_RATE_LIMIT": "1000000000", "QAWL_LOG_LEVEL": "WARNING",
-        }  # fmt: skip
         try:
+            env = in_process_env(meili, prefix)
             with tempfile.TemporaryDirectory() as data_dir, env_overrides({**env, "QAWL_DATA_DIR": data_dir}):
                 result = run_async(layers(pairs, args.rounds))
         finally:

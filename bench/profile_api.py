@@ -99,6 +99,38 @@ async def _asgi(app: Any, method: str, target: str, body: bytes = b"") -> tuple[
     return status, b"".join(chunks)
 
 
+def replay_searches(client: Any, answers: dict[bytes, bytes], wait_ms: float = 0.0) -> None:
+    """Make ``client.multi_search`` answer from ``answers`` (recorded on first sight, shared by
+    the clients given the same dict); ``wait_ms`` idles where Meilisearch would answer."""
+    import orjson
+
+    real = client.multi_search
+
+    async def replay(queries: Any, federation: Any = None) -> Any:
+        key = orjson.dumps([queries, federation], option=orjson.OPT_SORT_KEYS)
+        if key not in answers:
+            answers[key] = orjson.dumps(await real(queries, federation))
+        elif wait_ms:
+            await asyncio.sleep(wait_ms / 1000)  # idle, as while Meilisearch searches
+        return orjson.loads(answers[key])
+
+    client.multi_search = replay
+
+
+def in_process_env(meili: Any, prefix: str) -> dict[str, str]:
+    """The API's environment for an app served in this process (rate limits lifted)."""
+    return {
+        "MEILI_URL": meili.url,
+        "MEILI_MASTER_KEY": meili.key,
+        "QAWL_INDEX_PREFIX": prefix,
+        "QAWL_ENV": "development",
+        "QAWL_INLINE_WORKER": "false",
+        "QAWL_RATE_LIMIT": "1000000000",
+        "QAWL_ANON_RATE_LIMIT": "1000000000",
+        "QAWL_LOG_LEVEL": "WARNING",
+    }
+
+
 async def cpu_per_request(
     factories: list[str],
     pairs: list[tuple[str, str | None]],
@@ -107,8 +139,6 @@ async def cpu_per_request(
     wait_ms: float = 0.0,
 ) -> dict[str, dict[str, float]]:
     import importlib
-
-    import orjson
 
     import api.search.highlight as highlight
 
@@ -119,18 +149,7 @@ async def cpu_per_request(
         app = getattr(importlib.import_module(module), name)()
         lifespan = app.router.lifespan_context(app)
         await lifespan.__aenter__()
-        client = app.state.search.client
-        real = client.multi_search
-
-        async def replay(queries: Any, federation: Any = None, _real: Any = real) -> Any:
-            key = orjson.dumps([queries, federation], option=orjson.OPT_SORT_KEYS)
-            if key not in answers:
-                answers[key] = orjson.dumps(await _real(queries, federation))
-            elif wait_ms:
-                await asyncio.sleep(wait_ms / 1000)  # idle, as while Meilisearch searches
-            return orjson.loads(answers[key])
-
-        client.multi_search = replay
+        replay_searches(app.state.search.client, answers, wait_ms)
         apps.append((spec, app, lifespan))
     requests = [
         (("POST", "/graphql", graphql_payload(q, s)), ("GET", rest_target(q, s), b""))
@@ -257,16 +276,7 @@ def cpu_main(args: argparse.Namespace) -> None:
     with meili_server() as meili:
         _report, docs = run_async(build_index(meili, prefix, args.corpus, args.articles))
         pairs = sample_queries(docs, args.queries, 8)
-        env = {
-            "MEILI_URL": meili.url,
-            "MEILI_MASTER_KEY": meili.key,
-            "QAWL_INDEX_PREFIX": prefix,
-            "QAWL_ENV": "development",
-            "QAWL_INLINE_WORKER": "false",
-            "QAWL_RATE_LIMIT": "1000000000",
-            "QAWL_ANON_RATE_LIMIT": "1000000000",
-            "QAWL_LOG_LEVEL": "WARNING",
-        }
+        env = in_process_env(meili, prefix)
         try:
             with tempfile.TemporaryDirectory() as data_dir, env_overrides(
                 {**env, "QAWL_DATA_DIR": data_dir}
