@@ -7,14 +7,15 @@ last query word, as Meilisearch matches it), whose stem equals a query stem, or 
 away from a long query word. ``safe_highlight`` then escapes everything but the marks.
 
 It runs on every search with a query, so it is built for speed (``Highlighter``): the texts of a
-page are marked together, folded as one string and cut at spaces (not by a regular expression);
-only the tokens whose folded form contains a query word or stem, or starts with the head of a
-long query word (what a typo keeps), are looked at word by word - on real result pages a
-fraction of them. Each distinct token is analysed (words, folded forms) once per process, each
-distinct folded word decided once per query (and remembered for the query's next request);
-typos are found by rapidfuzz's C loop, and the stemmer - costly on the first sight of a word -
-only runs for words that contain a query stem. Pages that cannot be folded in one go (Arabic
-presentation forms, zero-width joiners) take the token-by-token path.
+page are marked together and folded as one string; the places a word can match are found in it with
+``str.find`` (a query word, a stem, the last word as a prefix) and one cached regular expression per
+long query word (words starting with its head, one letter longer or shorter at most: what a typo
+keeps), and only the space-separated tokens holding them are cut out of the page and looked at word
+by word - on real result pages a few dozen of ~1,000 tokens. Each distinct token is analysed (words,
+folded forms) once per process, each distinct folded word decided once per query (and remembered
+for the query's next request); typos are found by rapidfuzz's C loop, and the stemmer - costly on
+the first sight of a word - only runs for words that contain a query stem. Pages that cannot be
+folded in one go (Arabic presentation forms, zero-width joiners) take the token-by-token path.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, repeat
+from itertools import chain, compress, repeat
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from indexer.text.normalize import fold_chars, normalize_many
+from indexer.text.normalize import FOLD_REMOVES, fold_chars, normalize_many
 from indexer.text.stem import light_stem
 
 # a word as written: letters/digits plus the marks the normalizer removes (harakat, tatweel)
@@ -39,7 +40,6 @@ _WORD = re.compile(r"[\w\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 _SPLIT = re.compile(f"({_WORD.pattern})")  # re.split: text between words at even indices, words at odd
 _ZWSP = "\u200b"
 _PAGE_SEP = " \x00 "  # between the texts of a page folded as one string (a token of its own)
-_FEW = 40  # occurrences of a query word or stem in a page found one by one (else token by token)
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,18 @@ class QueryTerms:
     def __post_init__(self) -> None:
         long = tuple(sorted(w for w in self.words if len(w) >= self.typo_min_len))
         object.__setattr__(self, "_typo_words", long)
+
+    @property
+    def needles(self) -> set[str]:
+        """What a matching word contains unless it matches by a typo: a query word, a stem (a
+        light stem is a substring of its word), the last query word (matched as a prefix)."""
+        last = (self.last,) if len(self.last) >= 2 else ()
+        return {n for n in chain(self.words, self.stems, last) if n}
+
+    def typo_patterns(self) -> list[re.Pattern[str]]:
+        """Per long query word, a pattern of the folded words that can be one typo away from it:
+        they start a word with its head and are at most one letter longer or shorter."""
+        return [_typo_pattern(typo_head(w), len(w)) for w in self._typo_words]
 
     def matches(self, word: str, stem: Callable[[str], str]) -> bool:
         """Does the normalized ``word`` match: as typed, as a prefix of the last query word, by
@@ -90,6 +102,22 @@ class QueryTerms:
         return out
 
 
+_typo_patterns: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
+def _typo_pattern(head: str, length: int) -> re.Pattern[str]:
+    """Words of ``length`` +- 1 letters starting with ``head`` (after a non-word character or at
+    the start). The head comes first, so the search runs at ``str.find`` speed; compiled once per
+    process per head and length (a few dozen letters times word lengths)."""
+    key = (head, length)
+    pattern = _typo_patterns.get(key)
+    if pattern is None:
+        h = re.escape(head)
+        rest = length - len(head)
+        pattern = _typo_patterns[key] = re.compile(f"{h}(?<!\\w{h})\\w{{{max(0, rest - 1)},{rest + 1}}}(?!\\w)")
+    return pattern
+
+
 def typo_head(word: str) -> str:
     """The start of ``word`` a typo never touches: its first letter, or ال and the letter after."""
     return word[:3] if word.startswith("ال") and len(word) > 4 else word[:1]
@@ -119,6 +147,21 @@ def fold_words(written: Iterable[str]) -> dict[str, str]:
 
 
 _folded: dict[str, str] = {}
+
+
+def _removed_at(text: str) -> list[int]:
+    """The offsets in ``text`` of the characters the fold removes, in order (a page has a few
+    dozen: ``str.find`` for each such character present)."""
+    out: list[int] = []
+    for char in FOLD_REMOVES:
+        if char in text:
+            i = text.find(char)
+            while i != -1:
+                out.append(i)
+                i = text.find(char, i + 1)
+    out.sort()
+    return out
+
 
 # A text is cut at single spaces (``str.split``: C speed, and ``" ".join`` gives the text back
 # exactly); each distinct such *token* is analysed once per process: its words as written
@@ -173,11 +216,11 @@ def _memo_for(terms: QueryTerms, stem: Callable[[str], str]) -> _Decisions:
 class Highlighter:
     """Marks one query's matches in the texts of one page of hits.
 
-    A page is marked in one go: its texts are cut into tokens at spaces, the folded words of the
-    page's distinct tokens not decided yet for this query are decided together (set operations
-    and comprehensions, not one function call per word), and only the texts holding a match are
-    joined back with marks. Decisions are memoized per folded word, per query: popular queries
-    come back with the same words.
+    A page is marked in one go: the tokens that can match are found in the folded page, the folded
+    words of those not decided yet for this query are decided together (set operations and
+    comprehensions, not one function call per word), and the page is joined back with marks.
+    Decisions are memoized per folded word, per query: popular queries come back with the same
+    words.
     """
 
     __slots__ = ("_memo", "post", "pre", "stem", "terms")
@@ -250,13 +293,15 @@ class Highlighter:
         """Mark a page by looking only at the tokens that can match; None when the page needs the
         token path (a text that ``fold_chars`` cannot fold in one go, or holding a NUL).
 
-        The page is folded as one string (``fold_chars``: a few ``str.replace`` over the page, the
-        same spaces as the original, so token i of one is token i of the other). A word can only
-        match if its folded form contains a query word (as typed or as the prefix of the last
-        one), a query stem (a light stem is a substring of its word) or, for a typo, starts with
-        the head of a long query word; substring tests in C loops over the folded tokens find those
-        tokens, and only they are analysed and decided - the rest of the page, usually most of it,
-        is never looked at word by word.
+        The page is folded as one string (``fold_chars``: letter forms replaced one for one,
+        harakat and tatweel removed, every space kept). A word can only match if its folded form
+        contains a query word (as typed or as the prefix of the last one) or a query stem (a light
+        stem is a substring of its word), or - for a typo - starts with the head of a long query
+        word and is at most one letter longer or shorter. ``str.find`` and one cached regular
+        expression per typo head and length find those places in the folded page; the tokens
+        (space-separated) holding them are cut out of the page by offset (the offsets of the
+        removed marks map folded offsets back), analysed and decided. The rest of the page is never
+        cut into tokens: on real result pages a few dozen of ~1,000 tokens are looked at.
         """
         page = _PAGE_SEP.join(safe)
         if page.count("\x00") != len(safe) - 1:
@@ -264,55 +309,50 @@ class Highlighter:
         folded = fold_chars(page)
         if folded is None:
             return None
-        tokens = page.split(" ")
-        ftokens = folded.split(" ")
-        if len(tokens) != len(ftokens):  # fold_chars keeps every space; a cheap guard all the same
+        removed = _removed_at(page)
+        if len(folded) + len(removed) != len(page):  # fold_chars removes marks, replaces 1:1
             return None
         terms = self.terms
-        at = range(len(ftokens))
-        found: set[int] = set()  # indices of the tokens that can match (C loops over the page)
-        starts: list[int] | None = None  # offset of each token in the folded page
-        last = [terms.last] if len(terms.last) >= 2 else []  # matched as a prefix
-
-        def locate(needle: str, test: Callable[[str, str], bool], shift: int) -> None:
-            """The tokens holding ``needle`` (tested by ``test``): few occurrences in the page are
-            found one by one and their tokens by offset, many by testing every token."""
-            nonlocal starts
-            count = folded.count(needle)
-            if count > _FEW:
-                found.update(compress(at, map(test, ftokens, repeat(needle[shift:]))))
-            elif count:
-                if starts is None:
-                    starts = list(accumulate(map((1).__add__, map(len, ftokens)), initial=0))
-                i = folded.find(needle)
-                while i != -1:
-                    found.add(bisect_right(starts, i + shift) - 1)
-                    i = folded.find(needle, i + 1)
-
-        for needle in {n for n in chain(terms.words, terms.stems, last) if n}:
-            locate(needle, str.__contains__, 0)
-        heads = {typo_head(w) for w in terms._typo_words}
-        if heads:  # a typo keeps the head of its word: tokens starting with a head (a space and
-            # the head in the page; the page's first token, with no space before it, on its own),
-            # and tokens with a word after a non-word character ("(الصحه)", "قال,الوزير")
-            several = list(compress(at, map(operator.not_, map(str.isalnum, ftokens))))
-            for head in heads:
-                locate(" " + head, str.startswith, 1)
-                if ftokens[0].startswith(head):
-                    found.add(0)
-                found.update(i for i in several if head in ftokens[i])
-        if not found:
+        starts: set[int] = set()  # offsets in ``folded`` of the tokens that can match
+        for needle in terms.needles:
+            i = folded.find(needle)
+            while i != -1:
+                starts.add(folded.rfind(" ", 0, i) + 1)
+                end = folded.find(" ", i)
+                if end == -1:
+                    break
+                i = folded.find(needle, end)
+        for pattern in terms.typo_patterns():
+            starts.update(folded.rfind(" ", 0, m.start()) + 1 for m in pattern.finditer(folded))
+        if not starts:
             return safe
-        where = sorted(found)
-        candidates = [tokens[i] for i in where]
+        # the folded offset j is page offset j + (marks removed before it): the i-th removed mark
+        # sat at folded offset removed[i] - i
+        shift = [r - i for i, r in enumerate(removed)]
+        spans: list[tuple[int, int]] = []
+        for a in sorted(starts):
+            b = folded.find(" ", a)
+            if b == -1:
+                b = len(folded)
+            # a token starts right after its space (marks there belong to it) and ends at the next
+            begin = a + bisect_right(shift, a - 1) if a else 0
+            spans.append((begin, b + bisect_right(shift, b)))
+        candidates = [page[begin:end] for begin, end in spans]
         folds = _folds_of(candidates)
         hit_words = self._hits(set(chain.from_iterable(folds)))
         if not hit_words:
             return safe
-        for i, token, fold in zip(where, candidates, folds, strict=True):
+        out: list[str] = []
+        at = 0
+        for (begin, end), token, fold in zip(spans, candidates, folds, strict=True):
             if not hit_words.isdisjoint(fold):
-                tokens[i] = self._mark_token(token, fold, hit_words)
-        return " ".join(tokens).split(_PAGE_SEP)
+                out.append(page[at:begin])
+                out.append(self._mark_token(token, fold, hit_words))
+                at = end
+        if not out:
+            return safe
+        out.append(page[at:])
+        return "".join(out).split(_PAGE_SEP)
 
     def _hits(self, words: set[str]) -> set[str]:
         """Those of ``words`` that match, deciding the ones this query has not seen yet."""

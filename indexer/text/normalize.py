@@ -77,6 +77,10 @@ _FOLD_JOINERS = "".join(
     c for c, r in _FOLD_PAIRS if r in ("", " ") and not 0x064B <= ord(c) <= 0x06ED and c != "\u0640"
 )
 
+# what ``fold_chars`` removes from a text it folds (harakat, superscript alef, Quranic marks,
+# tatweel); every other character it folds is replaced by exactly one character
+FOLD_REMOVES = "".join(c for c, r in _FOLD_PAIRS if r == "" and c not in _FOLD_JOINERS)
+
 
 def fold_chars(text: str) -> str | None:
     """``normalize`` character by character, for a text that is already NFKC and holds no

@@ -128,11 +128,13 @@ def test_a_page_is_marked_like_word_by_word_matching() -> None:
 def test_the_page_path_marks_like_word_by_word_matching_and_falls_back() -> None:
     """Highlighter marks a page by looking only at the tokens that can match (``_mark_page``);
     it must mark exactly what the word-by-word reference marks, typos after punctuation and
-    diacritics included, and leave pages it cannot fold in one go to the token path."""
+    diacritics included (marks at either end of a token stay inside it: the page is cut by offsets
+    mapped back from the folded page), and leave pages it cannot fold in one go to the token path."""
     rng = random.Random(11)
     vocab = ["الحرمين،", "وزارة", "(الصحة)", "بالمرتزقة", "خادم/الحرمين", "حرب", "الحَرْبِيَّة", "ـــ",
              "«السعويده»", "السعوديه", "قال:السعوديه", "والمرتزقين", "مرتزقا", "أعلنت", "٣٤", "وزارات",
-             "الوضع", "", "x<mark>y", "الحرمبن"]  # fmt: skip
+             "الوضع", "", "x<mark>y", "الحرمبن", "ـالحرمين", "الحرمينُ", "ًوزاره", "بِالمرتزقةِ،", "الحرمينن",
+             "الحرمينين", "الحرم", "(وزارهً)", "السعديه", "السعووديه", "(السعديه)", "السعدي"]  # fmt: skip
     t = terms("الحرمين", "السعوديه", "وزاره", "حرب", stems=("حرم", "مرتزق", "وزار"))
     seen: list[str] = []
     for _ in range(30):
@@ -148,6 +150,11 @@ def test_the_page_path_marks_like_word_by_word_matching_and_falls_back() -> None
     every = " ".join(seen)  # typos and words after punctuation inside a token were marked
     assert "«<mark>السعويده</mark>»" in every and "قال:<mark>السعوديه</mark>" in every
     assert "<mark>الحرمبن</mark>" in every and "<mark>بالمرتزقة</mark>" in every
+    assert "<mark>ـالحرمين</mark>" in every and "<mark>الحرمينُ</mark>" in every and "<mark>ًوزاره</mark>" in every
+    assert "<mark>الحرمينن</mark>" in every and "<mark>الحرمينين</mark>" not in every
+    # typos one letter shorter or longer (no query word or stem in them), not two
+    assert "<mark>السعديه</mark>" in every and "<mark>السعووديه</mark>" in every and "(<mark>السعديه</mark>)" in every
+    assert "السعدي" in every and "<mark>السعدي</mark>" not in every
     for odd in (["ﻻ حرب"], ["حرب\u200dحرب"], ["حرب\x00حرب"]):
         assert Highlighter(t, light_stem)._mark_page(odd) is None
         assert Highlighter(t, light_stem).mark_all(odd) == [_reference_mark(odd[0], t)]
