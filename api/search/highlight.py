@@ -271,11 +271,23 @@ class Highlighter:
         can never be taken for a mark by ``safe_highlight``.
         """
         safe = self.defused(texts)
-        if self.stem is light_stem:  # the page path relies on a light stem being a substring of its word
-            page = self._mark_page(safe)
-            if page is not None:
-                return page
-        return self._mark_tokens(safe)
+        if self.stem is not light_stem:  # the page path relies on a light stem being a substring of its word
+            return self._mark_tokens(safe)
+        page = self._mark_page(safe)
+        if page is not None:
+            return page
+        # some text cannot be folded in one go (presentation forms, direction marks): those take
+        # the token path, the rest of the page the page path
+        odd = [i for i, text in enumerate(safe) if "\x00" in text or fold_chars(text) is None]
+        rest = sorted(set(range(len(safe))).difference(odd))
+        marked = self._mark_page([safe[i] for i in rest]) if rest else []
+        if marked is None:
+            return self._mark_tokens(safe)
+        out = list(safe)
+        odd_marked = self._mark_tokens([safe[i] for i in odd])
+        for i, text in chain(zip(rest, marked, strict=True), zip(odd, odd_marked, strict=True)):
+            out[i] = text
+        return out
 
     def defused(self, texts: list[str]) -> list[str]:
         """The texts with any literal ``pre``/``post`` broken by a zero-width space."""

@@ -158,6 +158,9 @@ def test_the_page_path_marks_like_word_by_word_matching_and_falls_back() -> None
     for odd in (["ﻻ حرب"], ["حرب\u200dحرب"], ["حرب\x00حرب"]):
         assert Highlighter(t, light_stem)._mark_page(odd) is None
         assert Highlighter(t, light_stem).mark_all(odd) == [_reference_mark(odd[0], t)]
+    # a page with a few such texts: those take the token path, the others the page path
+    page = ["ﻻ حرب الحرمين", "الحرمين\u200f حرب", "السعديه حرب", "حرب\x00الحرمين", "(الحرمبن) وزارة", "وزاره"]
+    assert Highlighter(t, light_stem).mark_all(page) == [_reference_mark(text, t) for text in page]
 
 
 def test_light_stems_are_substrings_of_their_words() -> None:
