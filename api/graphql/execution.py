@@ -16,6 +16,11 @@ everything else the API does for the request.
   ``__typename`` or (lists of) plain objects again (no arguments, no abstract types, no
   ``@defer``), is completed in one tight recursive pass (``is_type_of`` still checked).
 
+The sub-fields collected for a selection and the plans of plain objects depend only on the
+document when no ``@skip``/``@include`` reads a variable (and nothing is deferred): they are then
+kept with the parsed operation (weakly: they leave with it) and shared by every execution of it,
+instead of being collected again per request.
+
 Anything unusual on the way (null in a non-null field, a coercion error, an ``Exception`` value,
 an awaitable, a failed ``is_type_of``) abandons the shortcut and the general path completes that
 field or value from scratch - the reads are attribute reads, so doing them twice is harmless - and
@@ -25,12 +30,16 @@ produces graphql-core's usual result or error. Resolver-backed fields always tak
 from __future__ import annotations
 
 import operator
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any, cast
 
 from graphql import (
     GraphQLBoolean,
     GraphQLField,
+    GraphQLFloat,
     GraphQLID,
     GraphQLInt,
     GraphQLList,
@@ -39,9 +48,12 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLString,
+    OperationDefinitionNode,
     Undefined,
+    VariableNode,
     is_leaf_type,
 )
+from graphql.execution.collect_fields import CollectedFields, FieldDetails
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -52,12 +64,14 @@ Reader = Callable[[Any], Any]  # source object -> field value
 # a leaf: (reader, coercion, non-null, list of non-null leaves, the Python type the coercion
 # returns unchanged or None)
 LeafPlan = tuple[Reader, Callable[[Any], Any], bool, bool, type | None]
-# graphql-core's built-in scalars return values of these exact types as they are (Int: in range)
+# graphql-core's built-in scalars return values of these exact types as they are (Int: in range,
+# Float: finite)
 _AS_IS: dict[GraphQLScalarType, type] = {
     GraphQLString: str,
     GraphQLID: str,
     GraphQLBoolean: bool,
     GraphQLInt: int,
+    GraphQLFloat: float,
 }
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _leaf_plans: dict[GraphQLObjectType, dict[str, LeafPlan]] = {}
@@ -138,7 +152,11 @@ def _leaf_value(plan: LeafPlan, source: Any) -> Any:
 def _coerce_leaf(plan: LeafPlan, value: Any) -> Any:
     """The completed value of a leaf field whose value was read, or ``_MISS``."""
     _read, coerce, non_null, is_list, as_is = plan
-    if type(value) is as_is and (as_is is not int or _INT_MIN <= cast(int, value) <= _INT_MAX):
+    if (
+        type(value) is as_is
+        and (as_is is not int or _INT_MIN <= cast(int, value) <= _INT_MAX)
+        and (as_is is not float or isfinite(cast(float, value)))
+    ):
         return value  # what the coercion would return, without the call
     if value is None:
         return _MISS if non_null else None
@@ -186,6 +204,55 @@ def _object_shape(field_type: GraphQLOutputType) -> Shape | None:
 Entry = tuple[str, str, Any]
 
 
+# the node identities of a field details list (for a given parent type)
+NodesKey = tuple[GraphQLObjectType, tuple[int, ...]]
+
+
+@dataclass
+class _SharedPlans:
+    """What every execution of one operation can share. Each value keeps the field details list it
+    was computed for alive, so the node ids in its key cannot be reused while it is kept."""
+
+    subfields: dict[NodesKey, tuple[list[FieldDetails], CollectedFields]] = field(default_factory=dict)
+    plans: dict[NodesKey, tuple[list[FieldDetails], list[Entry] | None]] = field(default_factory=dict)
+
+
+_shared_plans: weakref.WeakKeyDictionary[OperationDefinitionNode, _SharedPlans | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _static_selections(node: Any) -> bool:
+    """No directive below ``node`` reads a variable, defers or streams (collection is then the
+    same for every execution)."""
+    for directive in getattr(node, "directives", None) or ():
+        if directive.name.value in ("defer", "stream"):
+            return False
+        if any(isinstance(arg.value, VariableNode) for arg in directive.arguments or ()):
+            return False
+    selection_set = getattr(node, "selection_set", None)
+    return selection_set is None or all(_static_selections(s) for s in selection_set.selections)
+
+
+def shared_plans(operation: OperationDefinitionNode, fragments: Mapping[str, Any]) -> _SharedPlans | None:
+    """The plans shared by the executions of ``operation``, or None if its collection can depend
+    on variables (decided once per operation)."""
+    try:
+        return _shared_plans[operation]
+    except KeyError:
+        pass
+    static = all(
+        _static_selections(details.definition) and not details.variable_signatures
+        for details in fragments.values()
+    ) and all(_static_selections(s) for s in operation.selection_set.selections)
+    shared = _shared_plans[operation] = _SharedPlans() if static else None
+    return shared
+
+
+def _nodes_key(obj_type: GraphQLObjectType, field_details_list: list[FieldDetails]) -> NodesKey:
+    return obj_type, tuple([id(d.node) for d in field_details_list])
+
+
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -193,6 +260,21 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._plain: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Entry] | None]] = {}
         manager = self.middleware_manager  # strawberry always passes one, usually empty
         self._fast = manager is None or not manager.middlewares
+        self._shared = shared_plans(self.operation, self.fragments)
+
+    def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: Any) -> CollectedFields:
+        """graphql-core's collection, shared by the executions of a static operation."""
+        shared = self._shared
+        if shared is None or any(d.defer_usage is not None or d.fragment_variable_values for d in field_details_list):
+            return super().collect_subfields(return_type, field_details_list)
+        key = _nodes_key(return_type, field_details_list)
+        kept = shared.subfields.get(key)
+        if kept is not None:
+            return kept[1]
+        collected = super().collect_subfields(return_type, field_details_list)
+        if not collected.new_defer_usages and not collected.forbidden_directive_instances:
+            shared.subfields[key] = (field_details_list, collected)
+        return collected
 
     def build_response(self, data: dict[str, Any] | None) -> Any:
         """The response; then the per-execution memos are dropped right away (the executor sits in
@@ -261,9 +343,18 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         cached = self._plain.get(key)
         if cached is not None:
             return cached[1]
+        shared = self._shared
+        if shared is not None:
+            nodes = _nodes_key(obj_type, field_details_list)
+            kept = shared.plans.get(nodes)
+            if kept is not None:
+                self._plain[key] = (field_details_list, kept[1])
+                return kept[1]
         self._plain[key] = (field_details_list, None)  # provisional (no recursion through itself)
         entries = self._plan_entries(obj_type, field_details_list)
         self._plain[key] = (field_details_list, entries)
+        if shared is not None:
+            shared.plans[nodes] = (field_details_list, entries)
         return entries
 
     def _plan_entries(
@@ -337,7 +428,11 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 except Exception:
                     return _MISS
                 as_is = data[4]
-                if type(value) is not as_is or (as_is is int and not _INT_MIN <= value <= _INT_MAX):
+                if (
+                    type(value) is not as_is
+                    or (as_is is int and not _INT_MIN <= value <= _INT_MAX)
+                    or (as_is is float and not isfinite(value))
+                ):
                     value = _coerce_leaf(data, value)
             elif kind == "typename":
                 value = data

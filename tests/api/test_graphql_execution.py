@@ -6,6 +6,7 @@ import gc
 import weakref
 from typing import Any
 
+import graphql.execution.executor as executor_module
 import pytest
 from fastapi.testclient import TestClient
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -101,6 +102,65 @@ def test_general_path_does_not_grow_with_the_page(
     assert counts[0] == counts[1] < 12
 
 
+def _counting_collection(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count graphql-core's sub-field collections (one entry per call)."""
+    calls: list[int] = []
+    original = executor_module.collect_subfields
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(executor_module, "collect_subfields", counting)
+    return calls
+
+
+def test_collection_is_shared_by_the_executions_of_a_static_operation(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_collection(monkeypatch)
+    schema = schema_module.build_schema(ApiSettings())  # its parser cache: one document per text
+    stock = _stock_schema()
+    counts = []
+    for q in ("روسيا", None, "روسيا"):  # a search, a listing (keyset), the search again
+        calls.clear()
+        got = _run(api, schema, QUERIES[1], {"q": q})
+        counts.append(len(calls))
+        assert got == _run(api, stock, QUERIES[1], {"q": q}) and got[0]["c"]["edges"]
+    assert counts[0] > 0 and counts[1:] == [0, 0]
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "id text @include(if: $t) article @skip(if: $a) { title }",  # in the operation
+        "id ...T ...A",  # only in fragments
+    ],
+)
+def test_directives_reading_variables_are_collected_per_execution(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch, selection: str
+) -> None:
+    calls = _counting_collection(monkeypatch)
+    query = f"""query($q: String, $t: Boolean!, $a: Boolean!) {{ claims(query: $q, first: 2) {{
+                  edges {{ node {{ {selection} }} }} }} }}
+                fragment T on Claim {{ text @include(if: $t) }}
+                fragment A on Claim {{ article @skip(if: $a) {{ title }} }}"""
+    if "..." not in selection:
+        query = query[: query.index("fragment T")]
+    schema = schema_module.build_schema(ApiSettings())
+    stock = _stock_schema()
+    seen = []
+    for t, a in ((True, True), (False, False), (True, False)):
+        calls.clear()
+        variables = {"q": "روسيا", "t": t, "a": a}
+        data, errors = _run(api, schema, query, variables)
+        assert not errors and (data, errors) == _run(api, stock, query, variables)
+        node = data["claims"]["edges"][0]["node"]
+        assert ("text" in node) is t and ("article" in node) is not a
+        seen.append(len(calls))
+    assert all(seen)
+
+
 def test_highlight_computed_only_when_selected(
     api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -143,10 +203,11 @@ class _Text(str):
         (int, [1, -(2**31), 2**31 - 1, 2**31, -(2**31) - 1, True, 3.0, 3.5, "7"]),
         (str, ["a", "", _Text("b"), 5, True]),
         (bool, [True, False, 1, 0, "x"]),
+        (float, [1.5, 0.0, -2.0, 1e308, float("inf"), float("-inf"), float("nan"), 3, True, "2.5"]),
     ],
 )
 def test_values_kept_as_they_are_agree_with_the_scalar_coercions(field_type: type, values: list[Any]) -> None:
-    """The leaf shortcut returns str/bool/in-range int values without calling the coercion: the
+    """The leaf shortcut returns str/bool/in-range int/finite float values without calling the coercion: the
     results and errors stay graphql-core's, at the edges too."""
     import strawberry
 
