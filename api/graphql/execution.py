@@ -18,7 +18,7 @@ everything else the API does for the request.
 
 The sub-fields collected for a selection and the plans of plain objects depend only on the
 document when no ``@skip``/``@include`` reads a variable (and nothing is deferred): they are then
-kept with the parsed operation (weakly: they leave with it) and shared by every execution of it,
+kept with the parsed operation (by identity, ``IdentityCache``: they leave with it) and shared by every execution of it,
 instead of being collected again per request.
 
 Anything unusual on the way (null in a non-null field, a coercion error, an ``Exception`` value,
@@ -30,7 +30,6 @@ produces graphql-core's usual result or error. Resolver-backed fields always tak
 from __future__ import annotations
 
 import operator
-import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from math import isfinite
@@ -56,6 +55,8 @@ from graphql import (
 from graphql.execution.collect_fields import CollectedFields, FieldDetails
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from api.graphql.identity_cache import IdentityCache
 
 _BASIC_RESOLVER = "_get_basic_result"  # strawberry's resolver for a plain attribute field
 _MISS: Any = object()
@@ -217,9 +218,7 @@ class _SharedPlans:
     plans: dict[NodesKey, tuple[list[FieldDetails], list[Entry] | None]] = field(default_factory=dict)
 
 
-_shared_plans: weakref.WeakKeyDictionary[OperationDefinitionNode, _SharedPlans | None] = (
-    weakref.WeakKeyDictionary()
-)
+_shared_plans: IdentityCache[OperationDefinitionNode, _SharedPlans | None] = IdentityCache()
 
 
 def _static_selections(node: Any) -> bool:
@@ -237,16 +236,15 @@ def _static_selections(node: Any) -> bool:
 def shared_plans(operation: OperationDefinitionNode, fragments: Mapping[str, Any]) -> _SharedPlans | None:
     """The plans shared by the executions of ``operation``, or None if its collection can depend
     on variables (decided once per operation)."""
-    try:
-        return _shared_plans[operation]
-    except KeyError:
-        pass
-    static = all(
-        _static_selections(details.definition) and not details.variable_signatures
-        for details in fragments.values()
-    ) and all(_static_selections(s) for s in operation.selection_set.selections)
-    shared = _shared_plans[operation] = _SharedPlans() if static else None
-    return shared
+
+    def create() -> _SharedPlans | None:
+        static = all(
+            _static_selections(details.definition) and not details.variable_signatures
+            for details in fragments.values()
+        ) and all(_static_selections(s) for s in operation.selection_set.selections)
+        return _SharedPlans() if static else None
+
+    return _shared_plans.get(operation, create)
 
 
 def _nodes_key(obj_type: GraphQLObjectType, field_details_list: list[FieldDetails]) -> NodesKey:
