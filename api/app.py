@@ -14,8 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 from api import webhooks
 from api.auth import AuthMiddleware
 from api.errors import QawlError, translate
-from api.graphql.context import Context
-from api.graphql.router import QawlGraphQLRouter
+from api.graphql import router as graphql_router
 from api.graphql.schema import build_schema
 from api.logging import configure_logging
 from api.metrics import RequestMiddleware
@@ -106,13 +105,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     schema = build_schema(settings)
 
-    async def get_context(request: Request) -> Context:
-        return Context(request.app.state.search, getattr(request.state, "request_id", "-"))
-
-    graphql = QawlGraphQLRouter(
-        schema, context_getter=get_context, graphql_ide="graphiql" if settings.graphiql_enabled else None
-    )
-    app.include_router(graphql, prefix="/graphql")
+    graphql_router.install(app, schema, settings.graphiql_enabled)
     app.include_router(health.router)
     app.include_router(claims.router)
     app.include_router(similar_rest.router)
