@@ -13,16 +13,14 @@ from functools import partial
 from typing import Any
 
 from strawberry.dataloader import DataLoader
-from strawberry.fastapi import BaseContext
 
 from api.search.service import SearchService
 
 Doc = dict[str, Any]
 
 
-class Context(BaseContext):
+class Context:
     def __init__(self, search: SearchService, request_id: str = "-") -> None:
-        super().__init__()
         self.search = search
         self.request_id = request_id
         self._article_loader: DataLoader[str, Doc | None] | None = None
