@@ -217,7 +217,7 @@ class ArticleEdge:
     node: Article
 
 
-def _facet_list(dist: dict[str, int] | None, first: int) -> list[FacetValue]:
+def facet_list(dist: dict[str, int] | None, first: int) -> list[FacetValue]:
     """The ``first`` most frequent values: a sidebar needs the top of the list, and building
     GraphQL objects for 6 x 100 values dominated the cost of a faceted search."""
     if not 0 <= first <= FACET_VALUES_MAX:
@@ -234,27 +234,27 @@ class ClaimFacets:
 
     @strawberry.field
     def claimants(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
-        return _facet_list(self.dist.get("claimant"), first)
+        return facet_list(self.dist.get("claimant"), first)
 
     @strawberry.field
     def places(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
-        return _facet_list(self.dist.get("places"), first)
+        return facet_list(self.dist.get("places"), first)
 
     @strawberry.field
     def people(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
-        return _facet_list(self.dist.get("people"), first)
+        return facet_list(self.dist.get("people"), first)
 
     @strawberry.field
     def organizations(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
-        return _facet_list(self.dist.get("organizations"), first)
+        return facet_list(self.dist.get("organizations"), first)
 
     @strawberry.field
     def sources(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
-        return _facet_list(self.dist.get("source"), first)
+        return facet_list(self.dist.get("source"), first)
 
     @strawberry.field
     def claimant_types(self, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:
-        return _facet_list(self.dist.get("claimant_type"), first)
+        return facet_list(self.dist.get("claimant_type"), first)
 
     @strawberry.field(description="Date histogram of publication dates.")
     def date_histogram(self, interval: DateInterval = DateInterval.MONTH) -> list[DateBucket]:

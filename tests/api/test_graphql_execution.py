@@ -24,7 +24,8 @@ QUERIES = [
          totalCount pageInfo { hasNextPage endCursor }
          edges { cursor node { id claimId text highlight claimant claimantType source publishedAt
                                numbers { value text unit } people places checkworthiness } }
-         facets { claimants(first: 3) { value count } sources { value count } } } }""",
+         facets { claimants(first: 3) { value count } sources { value count } places(first: 0) { value }
+                  people { value } organizations(first: 2) { count } claimantTypes { value count } } } }""",
     # aliases, __typename, fragments, a resolver-backed field inside plain objects
     """query($q: String) { c: claims(query: $q, first: 4) { __typename
          edges { n: node { __typename ...F kind k2: kind article { title } } } } }
@@ -39,12 +40,15 @@ QUERIES = [
 
 
 def _stock_schema() -> Any:
-    saved = schema_module.FastExecutionContext
+    """The schema as strawberry runs it: graphql-core's execution, strawberry's resolver wrapper on
+    every resolver (the facet lists included)."""
+    saved = schema_module.FastExecutionContext, schema_module._resolve_facets_directly
     schema_module.FastExecutionContext = StrawberryGraphQLCoreExecutionContext  # type: ignore[assignment,misc]
+    schema_module._resolve_facets_directly = lambda schema: None
     try:
         return schema_module.build_schema(ApiSettings())
     finally:
-        schema_module.FastExecutionContext = saved  # type: ignore[misc]
+        schema_module.FastExecutionContext, schema_module._resolve_facets_directly = saved  # type: ignore[misc]
 
 
 def _search(client: TestClient) -> SearchService:
