@@ -42,6 +42,11 @@ class Forbidden(QawlError):
     code = "FORBIDDEN"
 
 
+class MethodNotAllowed(QawlError):
+    status_code = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
 class RateLimited(QawlError):
     status_code = 429
     code = "RATE_LIMITED"

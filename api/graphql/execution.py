@@ -18,8 +18,8 @@ everything else the API does for the request.
 
 The sub-fields collected for a selection and the plans of plain objects depend only on the
 document when no ``@skip``/``@include`` reads a variable (and nothing is deferred): they are then
-kept with the parsed operation (by identity, ``IdentityCache``: they leave with it) and shared by every execution of it,
-instead of being collected again per request.
+kept with the parsed operation (by identity, ``IdentityCache``: they leave with it) and shared by
+every execution of it, instead of being collected again per request.
 
 Anything unusual on the way (null in a non-null field, a coercion error, an ``Exception`` value,
 an awaitable, a failed ``is_type_of``) abandons the shortcut and the general path completes that

@@ -21,10 +21,23 @@ from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 
+from api.errors import (
+    BadUserInput,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    QawlError,
+    UnsupportedMediaType,
+)
 from api.graphql.context import Context
 from api.responses import OrjsonResponse
 
-_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+_REJECTIONS: dict[int, type[QawlError]] = {
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+}
 
 
 class QawlGraphQLView(GraphQL[Context, None]):
@@ -40,8 +53,8 @@ class QawlGraphQLView(GraphQL[Context, None]):
             status, reason = getattr(exc, "status_code", None), getattr(exc, "reason", None)
             if not (isinstance(status, int) and 400 <= status < 500 and isinstance(reason, str)):
                 raise
-            body = {"error": {"code": _CODES.get(status, "BAD_USER_INPUT"), "message": reason}}
-            response = OrjsonResponse(body, status_code=status)
+            error = _REJECTIONS.get(status, BadUserInput)(reason)
+            response = OrjsonResponse(error.to_json(), status_code=status)
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:

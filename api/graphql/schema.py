@@ -96,7 +96,6 @@ def filter_params(f: ClaimFilter | None) -> ClaimFilterParams | None:
 def _claims_plan(sel: Selection) -> tuple[tuple[str, ...] | None, tuple[str, ...], bool, bool]:
     """From the selection: claim attributes to retrieve (None: all), facet attributes, totalCount?,
     highlight? (marks are computed only when a client asks for them)."""
-    top = sel.fields(sel.top)
     node_fields = sel.fields(sel.named(sel.named(sel.top, "edges"), "node"))
     highlight = any(f.name.value == "highlight" for f in node_fields)
     attrs: set[str] | None = {"id"}
@@ -113,9 +112,8 @@ def _claims_plan(sel: Selection) -> tuple[tuple[str, ...] | None, tuple[str, ...
             facets.append(FACET_FIELD_TO_ATTR[name])
         elif name == "dateHistogram":
             facets.append(DATE_FACETS.get(sel.enum_argument(f, "interval", "MONTH"), "published_month"))
-    total = any(f.name.value == "totalCount" for f in top)
     ordered = None if attrs is None else tuple(a for a in CLAIM_FIELDS if a in attrs)
-    return ordered, tuple(dict.fromkeys(facets)), total, highlight  # shared: immutable
+    return ordered, tuple(dict.fromkeys(facets)), _wants_total(sel), highlight  # shared: immutable
 
 
 def _wants_total(sel: Selection) -> bool:

@@ -9,7 +9,6 @@ document, hence the same nodes, for the same query text).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -24,6 +23,8 @@ from graphql import (
     VariableNode,
 )
 from strawberry.types import Info
+
+from api.graphql.identity_cache import IdentityCache
 
 T = TypeVar("T")
 
@@ -78,23 +79,21 @@ class Selection:
         return default
 
 
-_plans: dict[tuple[int, Callable[..., Any]], tuple[weakref.ref[FieldNode], Any]] = {}
-_MAX_PLANS = 1024
+# field node -> {plan function: its result}: kept by the node's identity (``IdentityCache``), they
+# leave with the parsed document
+_plans: IdentityCache[FieldNode, dict[Callable[..., Any], Any]] = IdentityCache()
+_MISS: Any = object()
 
 
 def cached_plan(info: Info[Any, Any], plan: Callable[[Selection], T]) -> T:
     """``plan(Selection(info))``, computed once per field node unless it read a variable (so the
     requests of one query text share it: a plan returns immutable values)."""
-    node = info._raw_info.field_nodes[0]
-    key = (id(node), plan)
-    hit = _plans.get(key)
-    if hit is not None and hit[0]() is node:
-        result: T = hit[1]
+    kept = _plans.get(info._raw_info.field_nodes[0], dict)
+    result: T = kept.get(plan, _MISS)
+    if result is not _MISS:
         return result
     selection = Selection(info)
     result = plan(selection)
     if not selection.used_variables:
-        if len(_plans) >= _MAX_PLANS:
-            _plans.clear()
-        _plans[key] = (weakref.ref(node), result)
+        kept[plan] = result
     return result

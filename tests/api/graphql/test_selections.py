@@ -60,3 +60,24 @@ def test_literal_arguments_totals_and_unmapped_fields(api: TestClient, plans: li
     assert set(plans[-1].attributes or ()) == {"id", "article_id"}
     gql(api, "{ claims(first: 1) { edges { node { __typename ... on Node { id } } } } }")
     assert plans[-1].attributes == ["id"]
+
+
+def test_plans_kept_per_document_unless_they_read_a_variable(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.graphql.schema as schema_module
+
+    calls: list[int] = []
+    real = schema_module._claims_plan
+
+    def counting(sel: Any) -> Any:
+        calls.append(1)
+        return real(sel)
+
+    monkeypatch.setattr(schema_module, "_claims_plan", counting)
+    literal = "{ claims(first: 1) { totalCount edges { node { id } } } }"
+    for _ in range(3):
+        assert "errors" not in gql(api, literal)
+    assert len(calls) == 1  # the same text: the same parsed document, the plan kept with its node
+    calls.clear()
+    for interval in ("DAY", "MONTH", "DAY"):
+        assert "errors" not in gql(api, FRAGMENTS, i=interval)
+    assert len(calls) == 3  # the plan read $i: computed per request
