@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from indexer.meili.client import MeiliClient
@@ -44,12 +45,23 @@ def term_id(term: str) -> str:
 
 
 def claim_terms(doc: Mapping[str, Any]) -> list[str]:
-    """The terms BM25 counts for one claim document (or ``Claim`` dump): stems of text + title."""
-    text = str(doc.get("text") or "")
+    """The terms BM25 counts for one claim document (or ``Claim`` dump): stems of text + title.
+
+    A document built by the indexer carries its ``text_stem`` (``stem_text(text)``): it is reused
+    instead of stemming the text again; the title, shared by an article's claims, is stemmed once.
+    """
+    stored = doc.get("text_stem")
+    terms = stored.split() if isinstance(stored, str) else stem_text(str(doc.get("text") or "")).split()
     title = doc.get("title")
     if title:
-        text = f"{text}\n{title}"
-    return stem_text(text).split()
+        terms.extend(title_terms(str(title)))
+    return terms
+
+
+@lru_cache(maxsize=4096)
+def title_terms(title: str) -> tuple[str, ...]:
+    """The BM25 terms an article title adds to each of its claims."""
+    return tuple(stem_text(title).split())
 
 
 class StatsDelta:
@@ -113,8 +125,15 @@ async def _current(client: MeiliClient, uid: str, ids: list[str]) -> dict[str, d
 
 async def apply_delta(client: MeiliClient, claims_index: str, delta: StatsDelta) -> None:
     """Add ``delta`` to the stored statistics and wait until they are written."""
+    for task in await enqueue_delta(client, claims_index, delta):
+        await client.wait_for_task(task, timeout=900)
+
+
+async def enqueue_delta(client: MeiliClient, claims_index: str, delta: StatsDelta) -> list[int]:
+    """Send the writes that add ``delta`` to the stored statistics; their task uids (a bulk
+    ingestion waits for them together with its last batches)."""
     if not delta:
-        return
+        return []
     uid = stats_index_name(claims_index)
     await ensure_stats_index(client, uid)
     changed = {t: d for t, d in delta.df.items() if d}
@@ -141,8 +160,7 @@ async def apply_delta(client: MeiliClient, claims_index: str, delta: StatsDelta)
     ]
     if gone:
         tasks.append(await client.delete_documents(uid, gone))
-    for task in tasks:
-        await client.wait_for_task(task, timeout=900)
+    return tasks
 
 
 async def fetch_claim_terms(
@@ -155,7 +173,7 @@ async def fetch_claim_terms(
     """Terms of the claims currently stored (by ids or by filter): what a replacement removes."""
     if await client.get_index(claims_index) is None:
         return {}
-    fields = ["id", "text", "title"]
+    fields = ["id", "text", "text_stem", "title"]
     out: dict[str, list[str]] = {}
     if ids is not None:
         id_list = list(dict.fromkeys(ids))

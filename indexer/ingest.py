@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from indexer.corpus_stats import StatsDelta, apply_delta, claim_terms, fetch_claim_terms
+from indexer.corpus_stats import StatsDelta, apply_delta, claim_terms, enqueue_delta, fetch_claim_terms
 from indexer.documents import claim_document
 from indexer.embeddings import EMBEDDER, Embedder, available_embedder
 from indexer.extraction_pool import extracted_chunks
@@ -110,12 +110,16 @@ async def index_articles(
             if len(art_batch) >= batch_size:
                 await flush()
     await flush()
-    if wait:
-        await wait_all(client, tasks, report)
     if stats_sink is not None:
         stats_sink.merge(stats)
+    elif wait:
+        # the statistics are written right behind the last batches and waited for with them:
+        # a bulk ingestion ends with one wait, not a wait and then a second write
+        tasks.extend(await enqueue_delta(client, names.claims, stats))
     else:
         await apply_delta(client, names.claims, stats)
+    if wait:
+        await wait_all(client, tasks, report)
     return report
 
 

@@ -49,7 +49,7 @@ from typing import Any
 
 from api.errors import BadUserInput, meili_errors
 from api.search.fields import CLAIM_FIELDS
-from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id
+from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id, title_terms
 from indexer.embeddings import EMBEDDER, Embedder, available_embedder
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError
@@ -192,11 +192,6 @@ def _doc_text(doc: Doc) -> str:
     return f"{doc.get('text') or ''}\n{title}" if title else str(doc.get("text") or "")
 
 
-@lru_cache(maxsize=50_000)
-def _title_terms(title: str) -> tuple[str, ...]:
-    return tuple(claim_terms({"text": title}))
-
-
 @lru_cache(maxsize=20_000)
 def _word_tuple(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tokens(text)))
@@ -222,7 +217,7 @@ def _terms_of(doc: Doc) -> tuple[dict[str, int], int]:
 
 @lru_cache(maxsize=50_000)
 def _counted_terms(text_stem: str, title: str) -> tuple[dict[str, int], int]:
-    terms = text_stem.split() + list(_title_terms(title))
+    terms = text_stem.split() + list(title_terms(title))
     return dict(Counter(terms)), len(terms)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 # harakat U+064B..U+065F, superscript alef U+0670, Quranic marks U+06D6..U+06ED, tatweel U+0640
 _STRIP = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -45,8 +46,12 @@ def strip_diacritics(text: str) -> str:
     return _STRIP.sub("", text)
 
 
+@lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
-    """NFKC, harakat and tatweel removed, letter forms, digits and punctuation folded."""
+    """NFKC, harakat and tatweel removed, letter forms, digits and punctuation folded.
+
+    Cached: extraction normalizes the same sentence and entity names several times (the claim key,
+    then its stems; a name at each mention): ~40 % of the calls on real articles are repeats."""
     text = _fold_present(unicodedata.normalize("NFKC", text), _FOLD_PAIRS)
     return " ".join(text.split())  # str.split() and re's \s agree on Unicode whitespace
 
