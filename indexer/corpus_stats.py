@@ -58,7 +58,7 @@ def claim_terms(doc: Mapping[str, Any]) -> list[str]:
     return terms
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)  # the API's similar-claim scoring keeps its own per-claim cache on top
 def title_terms(title: str) -> tuple[str, ...]:
     """The BM25 terms an article title adds to each of its claims."""
     return tuple(stem_text(title).split())

@@ -24,6 +24,12 @@ from indexer.models import Article
 
 Doc = dict[str, object]
 CHUNK = 24  # articles per task sent to a worker (~600 sentences: pickling stays a small share)
+# Bulk extraction is background work: the pool's processes lower their CPU priority by this much
+# (``nice``), so that Meilisearch's indexing of the batches already pushed - and the searches a
+# machine serving the API answers meanwhile - go first. On 2 cores it also made whole-corpus ingests
+# shorter (`qawl bench ingest`, alternated runs: 244 vs 255 s and 201 vs 228 s, less CPU spent by
+# both extraction and Meilisearch: fewer preemptions of Meilisearch's indexing threads).
+WORKER_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,9 @@ async def extracted_chunks(
     # fork: workers start in milliseconds with the model and gazetteer already loaded, and callers
     # need no ``if __name__ == "__main__"`` guard (spawn re-imports the main module). The workers
     # only run pure-Python extraction, never the parent's event loop or its sockets.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_lower_priority
+    )
     try:
         pending: deque[asyncio.Future[ExtractedChunk]] = deque()
         for batch in batches:
@@ -90,6 +98,10 @@ async def extracted_chunks(
             yield await pending.popleft()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _lower_priority() -> None:
+    os.nice(WORKER_NICE)
 
 
 def _batched(articles: Iterable[Article], size: int) -> Iterable[list[Article]]:

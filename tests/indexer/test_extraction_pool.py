@@ -4,8 +4,13 @@ import asyncio
 import gzip
 import itertools
 import json
+import os
 
-from indexer.extraction_pool import extracted_chunks
+import pytest
+
+import indexer.extraction_pool as extraction_pool
+from indexer.extraction_pool import WORKER_NICE, ExtractedChunk, extracted_chunks
+from indexer.models import Article
 from indexer.readers import article_from_obj
 from tests.conftest import SHARED_DATA
 
@@ -28,3 +33,21 @@ def test_extraction_pool_gives_the_same_documents_in_order() -> None:
     assert serial_ids == [a.id for a in articles] == pooled_ids
     assert pooled_claims == serial_claims and len(serial_claims) > 100
     assert serial_cpu > 0 and pooled_cpu > 0
+
+
+def _niceness_chunk(_articles: list[object]) -> ExtractedChunk:
+    return ExtractedChunk([], float(os.nice(0)))  # the worker's niceness, in place of its CPU time
+
+
+def test_pool_workers_run_below_the_callers_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk extraction yields the CPU to Meilisearch's indexing and to searches (nice +10); the
+    in-process path (webhook events) keeps the caller's priority."""
+    monkeypatch.setattr(extraction_pool, "extract_documents", _niceness_chunk)  # inherited by forked workers
+    articles = [Article(id=f"a{i}", title="t", body="b", source="test") for i in range(6)]
+
+    async def niceness(workers: int) -> set[float]:
+        return {chunk.cpu_seconds async for chunk in extracted_chunks(iter(articles), workers, chunk=2)}
+
+    own = os.nice(0)
+    assert asyncio.run(niceness(2)) == {float(min(19, own + WORKER_NICE))}
+    assert asyncio.run(niceness(1)) == {float(own)}
