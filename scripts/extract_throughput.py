@@ -2,7 +2,13 @@
 cpu_seconds, wall_seconds, sentences_per_s (per CPU-second), wall_sentences_per_s}.
 
     python scripts/extract_throughput.py [--corpus ../shared/data/saudinewsnet.jsonl.gz] \
-        [--articles 1000]
+        [--articles 1000] [--documents]
+
+``--documents`` times what a bulk ingestion's workers do per article (``extract_documents``:
+cleaning, claims, and the article and claim documents with their stems) instead of the claims
+alone. On a VM whose speed drifts, compare two checkouts by instructions instead of seconds:
+``valgrind --tool=callgrind --callgrind-out-file=/dev/null python scripts/extract_throughput.py
+--articles 150 --documents`` prints the same count run after run ("Collected").
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import time
 from pathlib import Path
 
 from indexer.extract import extract_claims
+from indexer.extraction_pool import extract_documents
 from indexer.readers import article_from_obj
 from indexer.text.clean import clean_body
 from indexer.text.sentences import split_sentences
@@ -27,6 +34,7 @@ def main() -> None:
         "--corpus", type=Path, default=REPO.parent / "shared" / "data" / "saudinewsnet.jsonl.gz"
     )
     ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--documents", action="store_true", help="time extract_documents (bulk ingestion)")
     args = ap.parse_args()
     articles = []
     with gzip.open(args.corpus, "rt", encoding="utf-8") as fh:
@@ -40,7 +48,10 @@ def main() -> None:
     extract_claims(articles[0])  # load the model and gazetteer outside the timing
     sentences = sum(len(split_sentences(clean_body(a.body))) for a in articles)
     start, cpu_start = time.perf_counter(), time.process_time()
-    claims = sum(len(extract_claims(a)) for a in articles)
+    if args.documents:
+        claims = sum(len(item.claims) for item in extract_documents(articles).items)
+    else:
+        claims = sum(len(extract_claims(a)) for a in articles)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     # sentences_per_s: per CPU-second of this (single-threaded) process, i.e. one core even on a
     # busy machine; wall_sentences_per_s is the wall-clock rate of this run
