@@ -152,10 +152,10 @@ def stem(word: str, stemmer: StemmerName | None = None) -> str:
 
 
 def stem_tokens(text: str, stemmer: StemmerName | None = None) -> list[str]:
+    # map() over the cached stemmer: no Python-level loop per token (article bodies: ~400 tokens)
     return list(map(STEMMERS[stemmer or DEFAULT_STEMMER], tokens(text)))
 
 
 def stem_text(text: str, stemmer: StemmerName | None = None) -> str:
     """Normalized, stemmed text of ``text`` (space-separated stems)."""
-    # map() over the cached stemmer: no Python-level loop per token (article bodies: ~400 tokens)
-    return " ".join(map(STEMMERS[stemmer or DEFAULT_STEMMER], tokens(text)))
+    return " ".join(stem_tokens(text, stemmer))
