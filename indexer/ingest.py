@@ -110,16 +110,18 @@ async def index_articles(
             if len(art_batch) >= batch_size:
                 await flush()
     await flush()
-    if stats_sink is not None:
-        stats_sink.merge(stats)
-    elif wait:
+    if stats_sink is None and wait:
         # the statistics are written right behind the last batches and waited for with them:
         # a bulk ingestion ends with one wait, not a wait and then a second write
         tasks.extend(await enqueue_delta(client, names.claims, stats))
-    else:
-        await apply_delta(client, names.claims, stats)
     if wait:
         await wait_all(client, tasks, report)
+    if stats_sink is not None:
+        # handed over only once the batches are written: a wait that raises (Meilisearch down)
+        # leaves the job to be retried, and its change must not be counted twice
+        stats_sink.merge(stats)
+    elif not wait:
+        await apply_delta(client, names.claims, stats)
     return report
 
 
