@@ -57,7 +57,6 @@ async def index_articles(
     *,
     batch_size: int = 2000,
     on_batch: Callable[[int, int], None] | None = None,
-    wait: bool = True,
     stats_sink: StatsDelta | None = None,
     workers: int = 1,
 ) -> IngestReport:
@@ -66,8 +65,9 @@ async def index_articles(
     ``workers`` > 1 extracts in that many processes (bulk ingestion; see
     ``indexer.extraction_pool``) while batches are pushed.
 
-    The BM25 statistics change is applied before returning, or added to ``stats_sink`` for the
-    caller to apply later (the webhook worker coalesces them off the latency path).
+    Returns once every write has been processed by Meilisearch (failed tasks are in the report).
+    The BM25 statistics change is written with the last batches, or added to ``stats_sink`` for
+    the caller to apply later (the webhook worker coalesces them off the latency path).
     """
     report = IngestReport()
     tasks: list[int] = []
@@ -110,18 +110,15 @@ async def index_articles(
             if len(art_batch) >= batch_size:
                 await flush()
     await flush()
-    if stats_sink is None and wait:
-        # the statistics are written right behind the last batches and waited for with them:
-        # a bulk ingestion ends with one wait, not a wait and then a second write
+    if stats_sink is None:
+        # written right behind the last batches and waited for with them: a bulk ingestion ends
+        # with one wait, not a wait and then a second write
         tasks.extend(await enqueue_delta(client, names.claims, stats))
-    if wait:
-        await wait_all(client, tasks, report)
+    await wait_all(client, tasks, report)
     if stats_sink is not None:
         # handed over only once the batches are written: a wait that raises (Meilisearch down)
         # leaves the job to be retried, and its change must not be counted twice
         stats_sink.merge(stats)
-    elif not wait:
-        await apply_delta(client, names.claims, stats)
     return report
 
 

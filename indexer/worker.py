@@ -64,7 +64,7 @@ async def upsert_articles(
     client: MeiliClient, names: IndexNames, articles: list[Article], stats_sink: StatsDelta | None = None
 ) -> int:
     """Index articles and replace their claims; returns the claim count."""
-    report = await index_articles(client, names, articles, wait=True, stats_sink=stats_sink)
+    report = await index_articles(client, names, articles, stats_sink=stats_sink)
     if report.failed_tasks:
         raise IndexingFailed("; ".join(report.failed_tasks))
     return report.claims
