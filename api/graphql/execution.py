@@ -13,8 +13,10 @@ everything else the API does for the request.
   arguments, no field extension, no permission) of a scalar or enum type, optionally non-null,
   or a list of non-null scalars - is read and coerced directly;
 * a value of a *plain* object type, or a list of them, whose selected sub-fields are all leaves,
-  ``__typename`` or (lists of) plain objects again (no arguments, no abstract types, no
-  ``@defer``), is completed in one tight recursive pass (``is_type_of`` still checked).
+  ``__typename``, (lists of) plain objects again, or fields of a *direct* resolver (``direct``:
+  a pure function of the parent value and its arguments, needing no ``info``) whose arguments are
+  literals of the document (no abstract types, no ``@defer``), is completed in one tight
+  recursive pass (``is_type_of`` still checked).
 
 The sub-fields collected for a selection and the plans of plain objects depend only on the
 document when no ``@skip``/``@include`` reads a variable (and nothing is deferred): they are then
@@ -53,6 +55,7 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.execution.collect_fields import CollectedFields, FieldDetails
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -75,6 +78,15 @@ _AS_IS: dict[GraphQLScalarType, type] = {
     GraphQLFloat: float,
 }
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_DIRECT = "__qawl_direct__"
+
+
+def direct(resolver: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a graphql-core resolver as direct: a pure function of the parent value and its coerced
+    arguments that never reads ``info`` (it is passed None), so the fast path may call it. A
+    resolver that raises sends the field back to the general path, which calls it again."""
+    setattr(resolver, _DIRECT, True)
+    return resolver
 _leaf_plans: dict[GraphQLObjectType, dict[str, LeafPlan]] = {}
 
 
@@ -180,6 +192,23 @@ def _coerce_leaf(plan: LeafPlan, value: Any) -> Any:
     return coerced
 
 
+# classes of strawberry object types whose instances cannot be awaitable or errors (no
+# ``__await__``, ``__getattr__`` or ``__getattribute__`` of their own, not an exception):
+# ``is_awaitable`` is skipped for their instances (one check per class, not one per object)
+_never_awaitable: set[type] = set()
+
+
+def _note_never_awaitable(cls: type) -> None:
+    if (
+        hasattr(cls, "__strawberry_definition__")
+        and not hasattr(cls, "__await__")
+        and not issubclass(cls, BaseException)
+        and not hasattr(cls, "__getattr__")
+        and cls.__getattribute__ is object.__getattribute__
+    ):
+        _never_awaitable.add(cls)
+
+
 # The shape of an object-typed value: (non-null, list?, items non-null, object type).
 Shape = tuple[bool, bool, bool, GraphQLObjectType]
 
@@ -197,6 +226,34 @@ def _object_shape(field_type: GraphQLOutputType) -> Shape | None:
     if isinstance(inner, GraphQLObjectType):
         return non_null, False, False, inner
     return None
+
+
+def _literal(node: Any) -> bool:
+    """No variable anywhere in an argument value (nested lists and objects included)."""
+    if isinstance(node, VariableNode):
+        return False
+    values = getattr(node, "values", None)  # ListValueNode
+    if values is not None:
+        return all(_literal(v) for v in values)
+    fields = getattr(node, "fields", None)  # ObjectValueNode
+    if fields is not None:
+        return all(_literal(f.value) for f in fields)
+    return True
+
+
+def _direct_reader(field_def: GraphQLField, node: Any) -> Reader | None:
+    """A field of a direct resolver whose arguments are literals: its arguments are coerced once,
+    with the plan (the document fixes them), and the reader calls the resolver. None otherwise."""
+    resolve = field_def.resolve
+    if resolve is None or not getattr(resolve, _DIRECT, False):
+        return None
+    if not all(_literal(arg.value) for arg in node.arguments or ()):
+        return None
+    try:
+        args = get_argument_values(field_def, node)
+    except Exception:  # an invalid literal: the general path reports it
+        return None
+    return lambda source: resolve(source, None, **args)
 
 
 # One selected sub-field of a plain object: (response name, kind, data)
@@ -365,19 +422,21 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         entries: list[Entry] = []
         for response_name, sub_list in grouped.items():
             node = sub_list[0].node
-            if node.arguments or any(d.defer_usage is not None for d in sub_list):
+            if any(d.defer_usage is not None for d in sub_list):
                 return None
             name = node.name.value
             if name == "__typename":
                 entries.append((response_name, "typename", obj_type.name))
                 continue
-            if name in leaves:
+            if name in leaves and not node.arguments:
                 entries.append((response_name, "leaf", leaves[name]))
                 continue
-            read = _reader(obj_type, name)
+            field_def = obj_type.fields[name]
+            read = None if node.arguments else _reader(obj_type, name)
+            if read is None:
+                read = _direct_reader(field_def, node)
             if read is None:
                 return None
-            field_def = obj_type.fields[name]
             shape = _object_shape(field_def.type)
             if shape is None or self._entries(shape[3], sub_list) is None:
                 return None
@@ -408,8 +467,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return out
 
     def _object(self, obj_type: GraphQLObjectType, entries: list[Entry], source: Any) -> Any:
-        if isinstance(source, Exception) or self.is_awaitable(source):
-            return _MISS
+        if type(source) not in _never_awaitable:
+            if isinstance(source, Exception) or self.is_awaitable(source):
+                return _MISS
+            _note_never_awaitable(type(source))
         is_type_of = obj_type.is_type_of
         if is_type_of is not None:
             try:

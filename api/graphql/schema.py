@@ -8,21 +8,15 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-)
-from strawberry.extensions.disable_introspection import DisableIntrospection
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext, Info
 
 from api.errors import BadUserInput, NotFound
 from api.graphql.context import Context
-from api.graphql.errors import ErrorCodes, OperationMetrics
-from api.graphql.execution import FastExecutionContext
+from api.graphql.execution import FastExecutionContext, direct
 from api.graphql.ids import from_global
+from api.graphql.operation import OperationExtension
 from api.graphql.selections import Selection, cached_plan
 from api.graphql.types import (
     Article,
@@ -40,7 +34,6 @@ from api.graphql.types import (
     PageInfo,
     facet_list,
 )
-from api.graphql.validation_cache import DocumentValidationCache
 from api.search.facets import FACET_VALUES_DEFAULT
 from api.search.fields import CLAIM_FIELDS
 from api.search.filters import DATE_FACETS, SORTS, ClaimFilterParams, build_claim_filter
@@ -230,30 +223,23 @@ def _plain(value: str, type_name: str) -> str:
 class QawlSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Parse and validation errors get the BAD_USER_INPUT code; nothing is logged here (client errors
-        are not server errors; unexpected resolver errors are logged with the request id by ErrorCodes)."""
+        are not server errors; unexpected resolver errors are logged with the request id by ``shape_errors``)."""
         for error in errors:
             if error.original_error is None and not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
 
 
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
-    limit_rules = [
+    # the depth/alias rules are built once: fresh rule classes per request would make every request
+    # miss the validation cache (its key includes the rules)
+    rules = [
         *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    extensions: list[Any] = [
-        ErrorCodes,
-        OperationMetrics,
-        # factories: a fresh extension per request; the parse/validation caches are module-level
-        lambda: ParserCache(maxsize=512),
-        DocumentValidationCache,
-        # the depth/alias rules are built once: fresh rule classes per request would make every
-        # request miss the validation cache (its key includes the rules)
-        lambda: AddValidationRules(limit_rules),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-    ]
     if not settings.introspection_enabled:
-        extensions.append(DisableIntrospection)
+        rules.append(NoSchemaIntrospectionCustomRule)
+    # a factory: a fresh extension per request (strawberry sets its execution context)
+    extensions: list[Any] = [lambda: OperationExtension(rules, settings.max_tokens)]
     schema = QawlSchema(
         query=Query,
         types=[Claim, Article],
@@ -268,11 +254,13 @@ def _resolve_facets_directly(schema: strawberry.Schema) -> None:
     """graphql-core calls the facet lists' resolvers without strawberry's resolver wrapper (its
     ``Info`` object, argument conversion and extension chain: most of what 6 facet fields cost a
     search). They take one Int argument, which graphql-core has already coerced, need no ``Info``,
-    and raise ``BadUserInput`` like any resolver; the schema's types and arguments do not change."""
+    and raise ``BadUserInput`` like any resolver; the schema's types and arguments do not change.
+    They are ``direct``: when their arguments are literals (or left out), the fast path calls them
+    while it completes the connection, without graphql-core's per-field execution."""
     facets = schema._schema.type_map["ClaimFacets"]
     assert isinstance(facets, GraphQLObjectType)
     for name, attr in FACET_FIELD_TO_ATTR.items():
-        facets.fields[name].resolve = partial(_facet_resolver, attr)
+        facets.fields[name].resolve = direct(partial(_facet_resolver, attr))
 
 
 def _facet_resolver(attr: str, source: ClaimFacets, _info: Any, first: int = FACET_VALUES_DEFAULT) -> list[FacetValue]:

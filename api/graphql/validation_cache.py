@@ -8,12 +8,11 @@ cache hands out the same ``DocumentNode`` for the same query text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError
-from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 from api.graphql.identity_cache import IdentityCache
 
@@ -25,15 +24,15 @@ def _by_document(document: DocumentNode) -> dict[tuple[Any, tuple[type, ...]], l
     return _results.get(document, dict)
 
 
-class DocumentValidationCache(SchemaExtension):
-    def on_validate(self) -> Iterator[None]:
-        ctx = self.execution_context
-        document = ctx.graphql_document
-        if document is not None:
-            schema, rules = ctx.schema._schema, tuple(ctx.validation_rules)
-            cached = _by_document(document)
-            errors = cached.get((schema, rules))
-            if errors is None:
-                errors = cached[(schema, rules)] = validate_document(schema, document, rules)
-            ctx.pre_execution_errors = errors
-        yield
+def validate_cached(ctx: ExecutionContext) -> None:
+    """``ctx.pre_execution_errors``: the validation errors of its document under its rules, from
+    the cache (validated on the first sight of the document object)."""
+    document = ctx.graphql_document
+    if document is None:
+        return
+    schema, rules = ctx.schema._schema, tuple(ctx.validation_rules)
+    cached = _by_document(document)
+    errors = cached.get((schema, rules))
+    if errors is None:
+        errors = cached[(schema, rules)] = validate_document(schema, document, rules)
+    ctx.pre_execution_errors = errors

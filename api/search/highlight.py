@@ -438,6 +438,12 @@ def crop_marked(marked: str, length: int, pre: str = "<mark>", marker: str = "â€
 
 
 def safe_highlight(formatted: str | None, fallback: str) -> str:
+    """``formatted`` (``fallback`` marked by ``Highlighter`` with ``<mark>``, maybe cropped) with
+    everything but its marks HTML-escaped; ``fallback`` escaped when there is no ``formatted``.
+    A text with no ``&``, ``<`` or ``>`` (nearly every Arabic claim) has nothing to escape: its
+    marked form is returned as it is."""
+    if "<" not in fallback and ">" not in fallback and "&" not in fallback:
+        return fallback if formatted is None else formatted
     if formatted is None:
         return html.escape(fallback, quote=False)
     parts = formatted.split("<mark>")

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from collections.abc import Callable
 
-from api.search.highlight import Highlighter, QueryTerms, fold_words, mark_matches, typo_head
+from api.search.highlight import (
+    Highlighter,
+    QueryTerms,
+    crop_marked,
+    fold_words,
+    mark_matches,
+    safe_highlight,
+    typo_head,
+)
 from indexer.text.normalize import normalize
 from indexer.text.stem import light_stem
 
@@ -177,3 +186,28 @@ def test_light_stems_are_substrings_of_their_words() -> None:
 def test_fold_words_is_normalize() -> None:
     words = ["أَحْمَدُ", "ـــ", "٣٤٥", "ﻻ", "ﺍﻟﺴﻼﻡ", "ٱلله", "إلى", "مدرسة", "ی‌ک", "ﷺ", "x"]
     assert fold_words(words) == {w: normalize(w) for w in words}
+
+
+def _escaped_reference(formatted: str) -> str:
+    """Everything but the marks escaped, piece by piece."""
+    parts = re.split(r"(</?mark>)", formatted)
+    return "".join(p if p in ("<mark>", "</mark>") else html.escape(p, quote=False) for p in parts)
+
+
+def test_safe_highlight_escapes_all_but_the_marks() -> None:
+    """Texts without ``& < >`` are returned as marked (nothing to escape); any other is escaped
+    around its marks - the same output either way, cropped highlights included."""
+    rng = random.Random(17)
+    vocab = ["الحرمين", "وزارة", "حرب", "<b>", "a&b", "x<mark>y", "1 < 2", "»", "السعوديه", "&amp;", ">"]
+    t = terms("الحرمين", "وزاره", "حرب", stems=("حرم",))
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 10))) for _ in range(300)]
+    marked = Highlighter(t, light_stem).mark_all(texts)
+    plain = 0
+    for text, formatted in zip(texts, marked, strict=True):
+        for out in (formatted, crop_marked(formatted, 3)):
+            assert safe_highlight(out, text) == _escaped_reference(out)
+        assert safe_highlight(None, text) == html.escape(text, quote=False)
+        plain += not any(c in text for c in "&<>")
+    assert 0 < plain < len(texts)
+    assert safe_highlight("<mark>حرب</mark> قال", "حرب قال") == "<mark>حرب</mark> قال"
+    assert safe_highlight(None, "<b>حرب</b>") == "&lt;b&gt;حرب&lt;/b&gt;"
