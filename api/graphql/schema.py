@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from functools import partial
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLObjectType
+from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext, Info
@@ -32,6 +33,7 @@ from api.graphql.types import (
     FacetValue,
     Node,
     PageInfo,
+    claim_filter_of,
     facet_list,
 )
 from api.search.facets import FACET_VALUES_DEFAULT
@@ -122,6 +124,57 @@ def _page_info(page: Page) -> PageInfo:
     )
 
 
+async def claims_connection(
+    context: Context,
+    info: GraphQLResolveInfo,
+    query: str | None,
+    filter: ClaimFilter | None,
+    sort: str | None,
+    first: int,
+    after: str | None,
+    crop: int | None,
+) -> ClaimConnection:
+    """The ``claims`` field: one search, the connection built from its page."""
+    if crop is not None and not 3 <= crop <= 200:
+        raise BadUserInput("crop must be between 3 and 200 words")
+    attributes, facets, total, highlight = cached_plan(info, _claims_plan)
+    page = await context.search.search_claims(
+        ClaimQuery(
+            query=query,
+            filter=build_claim_filter(filter_params(filter)),
+            sort=SORTS[sort] if sort else None,
+            first=first,
+            after=after,
+            facets=list(facets),
+            highlight=highlight,
+            crop_length=crop,
+            attributes=None if attributes is None else list(attributes),
+            exact_total=total,
+        )
+    )
+    edges = [ClaimEdge(cursor=c, node=Claim.of(hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
+    return ClaimConnection(
+        edges=edges, page_info=_page_info(page), total_count=page.total, facets=ClaimFacets(dist=page.facets)
+    )
+
+
+async def _claims_resolver(
+    _root: Any,
+    info: GraphQLResolveInfo,
+    query: str | None = None,
+    filter: Mapping[str, Any] | None = None,
+    sort: ClaimSort | None = None,
+    first: int = DEFAULT_FIRST,
+    after: str | None = None,
+    crop: int | None = None,
+) -> ClaimConnection:
+    """``Query.claims`` as graphql-core calls it directly: the arguments as graphql-core coerced
+    them (the filter a dict of GraphQL names, the sort a ``ClaimSort``)."""
+    claim_filter = claim_filter_of(filter) if filter is not None else None
+    sort_name = sort.value if sort else None
+    return await claims_connection(info.context, info, query, claim_filter, sort_name, first, after, crop)
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -141,26 +194,8 @@ class Query:
             strawberry.argument(description="crop the highlight to about this many words around the first match"),
         ] = None,
     ) -> ClaimConnection:
-        if crop is not None and not 3 <= crop <= 200:
-            raise BadUserInput("crop must be between 3 and 200 words")
-        attributes, facets, total, highlight = cached_plan(info, _claims_plan)
-        page = await info.context.search.search_claims(
-            ClaimQuery(
-                query=query,
-                filter=build_claim_filter(filter_params(filter)),
-                sort=SORTS[sort.value] if sort else None,
-                first=first,
-                after=after,
-                facets=list(facets),
-                highlight=highlight,
-                crop_length=crop,
-                attributes=None if attributes is None else list(attributes),
-                exact_total=total,
-            )
-        )
-        edges = [ClaimEdge(cursor=c, node=Claim.of(hit)) for c, hit in zip(page.cursors, page.hits, strict=True)]
-        return ClaimConnection(
-            edges=edges, page_info=_page_info(page), total_count=page.total, facets=ClaimFacets(dist=page.facets)
+        return await claims_connection(
+            info.context, info._raw_info, query, filter, sort.value if sort else None, first, after, crop
         )
 
     @strawberry.field(
@@ -247,7 +282,17 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
         execution_context_class=FastExecutionContext,
     )
     _resolve_facets_directly(schema)
+    _resolve_claims_directly(schema)
     return schema
+
+
+def _resolve_claims_directly(schema: strawberry.Schema) -> None:
+    """graphql-core calls the ``claims`` search without strawberry's resolver wrapper (its
+    ``Info`` object, its argument conversion and extension chain): the same ``claims_connection`` runs
+    on graphql-core's coerced arguments. The field's type and arguments do not change."""
+    query = schema._schema.type_map["Query"]
+    assert isinstance(query, GraphQLObjectType)
+    query.fields["claims"].resolve = _claims_resolver
 
 
 def _resolve_facets_directly(schema: strawberry.Schema) -> None:

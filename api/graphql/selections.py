@@ -17,12 +17,14 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLResolveInfo,
     InlineFragmentNode,
     SelectionNode,
     StringValueNode,
     VariableNode,
 )
 from strawberry.types import Info
+from strawberry.types.nodes import get_variable_values
 
 from api.graphql.identity_cache import IdentityCache
 
@@ -32,11 +34,11 @@ T = TypeVar("T")
 class Selection:
     """The selection below one field: fields by name through fragments, argument values."""
 
-    def __init__(self, info: Info[Any, Any]) -> None:
-        raw = info._raw_info
+    def __init__(self, info: Info[Any, Any] | GraphQLResolveInfo) -> None:
+        raw = _raw(info)
         self.top: list[FieldNode] = list(raw.field_nodes)  # the resolver's field (merged)
         self.fragments: dict[str, FragmentDefinitionNode] = raw.fragments
-        self.variables: dict[str, Any] = info.variable_values
+        self.variables: dict[str, Any] = get_variable_values(raw)  # what strawberry's Info reads
         self.used_variables = False
 
     def fields(self, parents: Iterable[FieldNode]) -> list[FieldNode]:
@@ -85,10 +87,17 @@ _plans: IdentityCache[FieldNode, dict[Callable[..., Any], Any]] = IdentityCache(
 _MISS: Any = object()
 
 
-def cached_plan(info: Info[Any, Any], plan: Callable[[Selection], T]) -> T:
+def _raw(info: Info[Any, Any] | GraphQLResolveInfo) -> GraphQLResolveInfo:
+    """graphql-core's resolve info (strawberry's ``Info`` wraps it; direct resolvers get it)."""
+    if isinstance(info, Info):
+        return info._raw_info
+    return info
+
+
+def cached_plan(info: Info[Any, Any] | GraphQLResolveInfo, plan: Callable[[Selection], T]) -> T:
     """``plan(Selection(info))``, computed once per field node unless it read a variable (so the
     requests of one query text share it: a plan returns immutable values)."""
-    kept = _plans.get(info._raw_info.field_nodes[0], dict)
+    kept = _plans.get(_raw(info).field_nodes[0], dict)
     result: T = kept.get(plan, _MISS)
     if result is not _MISS:
         return result

@@ -325,6 +325,12 @@ def _filter_from_input(
     return cls(**kwargs)
 
 
+def claim_filter_of(value: Mapping[str, Any]) -> ClaimFilter:
+    """``ClaimFilter`` from graphql-core's coerced input (for a resolver graphql-core calls
+    directly)."""
+    return _filter_from_input(ClaimFilter, value, None)
+
+
 _FILTER_DEFINITION = ClaimFilter.__strawberry_definition__  # type: ignore[attr-defined]
 _FILTER_NAMES = [(f.graphql_name or to_camel_case(f.python_name), f.python_name) for f in _FILTER_DEFINITION.fields]
 if hasattr(_FILTER_DEFINITION, "from_input"):  # strawberry >= 0.3xx; older ones convert generically

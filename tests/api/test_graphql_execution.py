@@ -46,13 +46,22 @@ QUERIES = [
 def _stock_schema() -> Any:
     """The schema as strawberry runs it: graphql-core's execution, strawberry's resolver wrapper on
     every resolver (the facet lists included)."""
-    saved = schema_module.FastExecutionContext, schema_module._resolve_facets_directly
+    saved = (
+        schema_module.FastExecutionContext,
+        schema_module._resolve_facets_directly,
+        schema_module._resolve_claims_directly,
+    )
     schema_module.FastExecutionContext = StrawberryGraphQLCoreExecutionContext  # type: ignore[assignment,misc]
     schema_module._resolve_facets_directly = lambda schema: None
+    schema_module._resolve_claims_directly = lambda schema: None
     try:
         return schema_module.build_schema(ApiSettings())
     finally:
-        schema_module.FastExecutionContext, schema_module._resolve_facets_directly = saved  # type: ignore[misc]
+        (
+            schema_module.FastExecutionContext,
+            schema_module._resolve_facets_directly,
+            schema_module._resolve_claims_directly,
+        ) = saved  # type: ignore[misc]
 
 
 def _search(client: TestClient) -> SearchService:
@@ -72,14 +81,45 @@ def _run(client: TestClient, schema: Any, query: str, variables: dict[str, Any])
     return client.portal.call(go)
 
 
+FILTERS: list[dict[str, Any] | None] = [
+    None,
+    {"source": ["aleqtisadiya", "alriyadh", "okaz"], "hasNumbers": True, "publishedAfter": "2010-01-01T00:00:00+00:00"},
+    {"claimantType": ["official"], "numberAtLeast": 1, "minCheckworthiness": 0.0},
+    {"publishedBefore": "not a date"},  # a variable coercion error
+]
+
+
 @pytest.mark.parametrize("query", QUERIES)
-def test_fast_execution_gives_graphql_core_results(api: TestClient, query: str) -> None:
+@pytest.mark.parametrize("claim_filter", FILTERS)
+def test_fast_execution_gives_graphql_core_results(
+    api: TestClient, query: str, claim_filter: dict[str, Any] | None
+) -> None:
+    """The fast paths and the direct resolvers give what strawberry and graphql-core give
+    unaided: data, errors, their paths and codes."""
     fast = schema_module.build_schema(ApiSettings())
     assert fast.execution_context_class is FastExecutionContext
     stock = _stock_schema()
-    variables = {"q": "روسيا", "f": None}
+    variables = {"q": "روسيا", "f": claim_filter}
     got = _run(api, fast, query, variables)
     assert got == _run(api, stock, query, variables)
+    assert got[0] is not None or got[1]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        'query: "روسيا", first: 2, sort: PUBLISHED_AT_ASC, crop: 5',
+        "first: 3, sort: CHECKWORTHINESS_DESC",
+        'query: "روسيا", first: 2, crop: 1',  # out of range: BAD_USER_INPUT
+        'query: "روسيا", first: 2, after: "not-a-cursor"',
+        'first: 2, filter: { kind: ["extracted"], source: [] }',
+    ],
+)
+def test_direct_claims_resolver_agrees_with_strawberrys(api: TestClient, arguments: str) -> None:
+    query = f"{{ claims({arguments}) {{ totalCount edges {{ cursor node {{ id highlight publishedAt }} }} }} }}"
+    fast = schema_module.build_schema(ApiSettings())
+    got = _run(api, fast, query, {})
+    assert got == _run(api, _stock_schema(), query, {})
     assert got[0] is not None or got[1]
 
 
