@@ -25,29 +25,11 @@ def shape_errors(ctx: ExecutionContext) -> None:
     for error in result.errors or []:
         original = error.original_error
         if isinstance(original, QawlError):
-            shaped.append(
-                GraphQLError(
-                    original.message,
-                    nodes=error.nodes,
-                    source=error.source,
-                    positions=error.positions,
-                    path=error.path,
-                    extensions={"code": original.code, **original.extra},
-                )
-            )
+            shaped.append(_reworded(error, original.message, {"code": original.code, **original.extra}))
         elif original is None:  # a validation/parse error: the client's fault
             ext = dict(error.extensions or {})
             ext.setdefault("code", "BAD_USER_INPUT")
-            shaped.append(
-                GraphQLError(
-                    error.message,
-                    nodes=error.nodes,
-                    source=error.source,
-                    positions=error.positions,
-                    path=error.path,
-                    extensions=ext,
-                )
-            )
+            shaped.append(_reworded(error, error.message, ext))
         else:
             log.error(
                 "unexpected error in GraphQL resolver",
@@ -63,6 +45,18 @@ def shape_errors(ctx: ExecutionContext) -> None:
                 )
             )
     result.errors = shaped
+
+
+def _reworded(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
+    """``error`` (same place in the document and the result) with another message and extensions."""
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
 
 
 def record_operation(ctx: ExecutionContext, seconds: float) -> None:
