@@ -487,7 +487,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 except Exception:
                     return _MISS
                 as_is = data[4]
-                if (
+                if value is None:  # a nullable leaf stays null; a non-null one needs the general path
+                    if data[2]:
+                        return _MISS
+                elif (
                     type(value) is not as_is
                     or (as_is is int and not _INT_MIN <= value <= _INT_MAX)
                     or (as_is is float and not isfinite(value))

@@ -7,9 +7,14 @@ import binascii
 
 from api.errors import BadUserInput
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
 
 def to_global(type_name: str, plain_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{plain_id}".encode()).decode().rstrip("=")
+    """URL-safe base64 without padding (``base64.urlsafe_b64encode``'s alphabet, in one C call:
+    every claim of a page gets one)."""
+    raw = binascii.b2a_base64(f"{type_name}:{plain_id}".encode(), newline=False)
+    return raw.translate(_URLSAFE).rstrip(b"=").decode()
 
 
 def from_global(global_id: str) -> tuple[str, str]:

@@ -73,7 +73,7 @@ def _claim_fields(d: Doc) -> dict[str, Any]:
     formatted = (d.get("_formatted") or {}).get("text")
     return {
         "doc": d,
-        "id": strawberry.ID(to_global("Claim", d["id"])),
+        "id": to_global("Claim", d["id"]),  # an ID is a str (strawberry.ID is a NewType: a call per claim)
         "claim_id": str(d["id"]),
         "text": text,
         "highlight": safe_highlight(formatted, text),
