@@ -3,8 +3,9 @@
 strawberry's ``info.selected_fields`` converts the whole selection below a field into its own
 node objects on every call (~40 nodes for a claims search with facets); resolvers here only need
 a few names and one argument, so they walk graphql-core's nodes directly, and a plan that depends
-on the document alone (no variables) is kept per field node (``ParserCache`` hands out the same
-document, hence the same nodes, for the same query text).
+on the document alone (no variables) is kept per field node (the parser cache of
+``api.graphql.operation`` hands out the same document, hence the same nodes, for the same query
+text).
 """
 
 from __future__ import annotations
