@@ -3,8 +3,9 @@
 graphql-core's AST nodes hash and compare recursively over all their children (~150 nodes for a
 claims search with facets: ~0.1 ms per lookup). The parser cache (``api.graphql.operation``) hands
 out the same ``DocumentNode`` for the same query text, so what is computed once per document
-(validation errors, execution plans) is kept by identity here; an entry goes when its object is collected (after it left the
-parser's cache), and a weak reference tells a live entry from a recycled id.
+(validation errors, execution plans) is kept by identity here; an entry goes when its object is
+collected (after it left the parser's cache), and a weak reference tells a live entry from a
+recycled id.
 """
 
 from __future__ import annotations
