@@ -87,6 +87,8 @@ def direct(resolver: Callable[..., Any]) -> Callable[..., Any]:
     resolver that raises sends the field back to the general path, which calls it again."""
     setattr(resolver, _DIRECT, True)
     return resolver
+
+
 _leaf_plans: dict[GraphQLObjectType, dict[str, LeafPlan]] = {}
 
 

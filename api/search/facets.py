@@ -24,13 +24,9 @@ def top_values(dist: Mapping[str, int] | None, n: int) -> list[tuple[str, int]]:
     if len(counts) > n:
         floor = min(counts[:n])
         rest = counts[n:]
-        top = max(rest)
-        if top < floor:  # the first n are the top n
-            ranked = sorted(zip(map(operator.neg, counts[:n]), islice(dist, n), strict=True))
-            return [(value, -count) for count, value in ranked]
-        if top == floor:  # values further down tie with the n-th: they compete for its place
-            tied = compress(islice(dist, n, None), map(operator.eq, rest, repeat(floor)))
+        if max(rest) <= floor:  # the first n are the top n, with the values further down tied with the n-th
             head = zip(map(operator.neg, counts[:n]), islice(dist, n), strict=True)
+            tied = compress(islice(dist, n, None), map(operator.eq, rest, repeat(floor)))
             ranked = sorted(chain(head, zip(repeat(-floor), tied)))
             return [(value, -count) for count, value in ranked[:n]]
     ranked = sorted(zip(map(operator.neg, counts), dist, strict=True))

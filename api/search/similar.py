@@ -49,7 +49,7 @@ from typing import Any
 
 from api.errors import BadUserInput, meili_errors
 from api.search.fields import CLAIM_FIELDS
-from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id, title_terms
+from indexer.corpus_stats import TOTALS_ID, claim_terms, stats_index_name, term_id
 from indexer.embeddings import EMBEDDER, Embedder, available_embedder
 from indexer.meili.client import MeiliClient
 from indexer.meili.errors import MeiliApiError
@@ -217,7 +217,7 @@ def _terms_of(doc: Doc) -> tuple[dict[str, int], int]:
 
 @lru_cache(maxsize=50_000)
 def _counted_terms(text_stem: str, title: str) -> tuple[dict[str, int], int]:
-    terms = text_stem.split() + list(title_terms(title))
+    terms = claim_terms({"text_stem": text_stem, "title": title})
     return dict(Counter(terms)), len(terms)
 
 
