@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from indexer.index_settings import FilterableAttributes, FilterableFeatures, FilterFeatures
 from indexer.meili.client import MeiliClient
 from indexer.meili.filters import any_of
 from indexer.text.stem import stem_text
@@ -29,7 +30,13 @@ from indexer.text.stem import stem_text
 TOTALS_ID = "__totals"
 STATS_SETTINGS: dict[str, Any] = {
     "searchableAttributes": [],
-    "filterableAttributes": ["id"],
+    # looked up by id only: no range structures, no facet-search databases to build
+    "filterableAttributes": [
+        FilterableAttributes(
+            attribute_patterns=["id"],
+            features=FilterableFeatures(facet_search=False, filter=FilterFeatures(comparison=False)),
+        ).to_meili()
+    ],
     "displayedAttributes": ["id", "term", "df", "n", "length"],
     "pagination": {"maxTotalHits": 100_000},
 }

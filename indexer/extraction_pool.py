@@ -9,9 +9,11 @@ webhook worker's single-article jobs never pay for a pool).
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import itertools
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
@@ -26,9 +28,12 @@ Doc = dict[str, object]
 CHUNK = 24  # articles per task sent to a worker (~600 sentences: pickling stays a small share)
 # Bulk extraction is background work: the pool's processes lower their CPU priority by this much
 # (``nice``), so that Meilisearch's indexing of the batches already pushed - and the searches a
-# machine serving the API answers meanwhile - go first. On 2 cores it also made whole-corpus ingests
-# shorter (`qawl bench ingest`, alternated runs: 244 vs 255 s and 201 vs 228 s, less CPU spent by
-# both extraction and Meilisearch: fewer preemptions of Meilisearch's indexing threads).
+# machine serving the API answers meanwhile - go first. On Linux with autogroup scheduling (the
+# default of desktop and many server kernels) a nice value only ranks processes of one session:
+# CPU time is first shared equally between sessions, so Meilisearch (started in a session of its
+# own) got one of 2 cores and the workers the other, whatever their nice value (sampled over a
+# whole-corpus ingest: 1.00 / 1.00 cores throughout). Each worker therefore starts a session of its
+# own and gives it the same nice value (``/proc/self/autogroup``).
 WORKER_NICE = 10
 
 
@@ -101,7 +106,33 @@ async def extracted_chunks(
 
 
 def _lower_priority() -> None:
+    """Pool initializer: run below every other process of the machine (see ``WORKER_NICE``)."""
     os.nice(WORKER_NICE)
+    try:
+        with open(_AUTOGROUP) as fh:  # "/autogroup-123 nice 0": the caller's session
+            group_nice = int(fh.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return  # no autogroup scheduling: the nice value alone ranks the worker
+    _die_with_parent()  # a session of its own no longer gets the terminal's Ctrl-C / hang-up
+    os.setsid()
+    try:
+        with open(_AUTOGROUP, "w") as fh:
+            fh.write(str(min(19, group_nice + WORKER_NICE)))
+    except OSError:
+        pass  # a kernel that refuses it leaves the worker at its nice value within its session
+
+
+_AUTOGROUP = "/proc/self/autogroup"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """SIGTERM this worker when the process that started the pool dies (Linux ``prctl``)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def _batched(articles: Iterable[Article], size: int) -> Iterable[list[Article]]:

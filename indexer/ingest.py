@@ -16,6 +16,7 @@ from indexer.meili.errors import MeiliTaskFailed
 from indexer.meili.filters import any_of
 from indexer.models import Article, Claim
 from indexer.settings import IndexerSettings
+from indexer.spool import DocumentSpool
 
 
 @dataclass
@@ -62,8 +63,13 @@ async def index_articles(
 ) -> IngestReport:
     """Extract and push ``articles``; an article's previous claims are replaced, not duplicated.
 
-    ``workers`` > 1 extracts in that many processes (bulk ingestion; see
-    ``indexer.extraction_pool``) while batches are pushed.
+    ``workers`` > 1 is a bulk ingestion: extraction runs in that many processes
+    (``indexer.extraction_pool``) and the documents are held in spools (``indexer.spool``) until
+    it is done, then pushed as a few large tasks; if extraction fails, nothing was written. With
+    one worker (webhook jobs, small files) each batch of ``batch_size`` articles is pushed as soon
+    as it is extracted. ``on_batch(articles, claims)`` follows each batch (pushed or spooled). An
+    article id met twice is a new version of the article: what was gathered before it is written
+    and waited for first, so that the later version replaces the earlier one.
 
     Returns once every write has been processed by Meilisearch (failed tasks are in the report).
     The BM25 statistics change is written with the last batches, or added to ``stats_sink`` for
@@ -74,7 +80,9 @@ async def index_articles(
     art_batch: list[dict[str, object]] = []
     claim_batch: list[dict[str, object]] = []
     ids: list[str] = []
+    seen: set[str] = set()
     stats = StatsDelta()  # BM25 statistics of the claims index (indexer/corpus_stats.py)
+    writes = _Writes(client, names, spooled=workers > 1)
 
     async def flush() -> None:
         if not art_batch:
@@ -84,32 +92,37 @@ async def index_articles(
             stats.remove(terms)
         for doc in claim_batch:
             stats.add(claim_terms(doc))
-        # An article's claims are replaced: its stored claims that the new extraction no longer
-        # yields are deleted by id first (tasks run in order). Claims are written before the
-        # articles so that they become searchable one Meilisearch batch sooner.
+        # the stored claims of these articles that the new extraction no longer yields
         stale = set(stored) - {str(doc["id"]) for doc in claim_batch}
-        if stale:
-            tasks.append(await client.delete_documents(names.claims, sorted(stale)))
-        if claim_batch:
-            tasks.append(await client.add_documents(names.claims, list(claim_batch)))
-        tasks.append(await client.add_documents(names.articles, list(art_batch)))
+        tasks.extend(await writes.batch(list(claim_batch), list(art_batch), stale))
         if on_batch:
             on_batch(len(art_batch), len(claim_batch))
         art_batch.clear()
         claim_batch.clear()
         ids.clear()
 
-    async for chunk in extracted_chunks(articles, workers):
-        report.extraction_cpu_seconds += chunk.cpu_seconds
-        for item in chunk.items:
-            art_batch.append(item.article)
-            claim_batch.extend(item.claims)
-            ids.append(item.article_id)
-            report.articles += 1
-            report.claims += len(item.claims)
-            if len(art_batch) >= batch_size:
-                await flush()
-    await flush()
+    try:
+        async for chunk in extracted_chunks(articles, workers):
+            report.extraction_cpu_seconds += chunk.cpu_seconds
+            for item in chunk.items:
+                if item.article_id in seen:  # a new version: the earlier one is stored first
+                    await flush()
+                    tasks.extend(await writes.finish())
+                    await wait_all(client, tasks, report)
+                    tasks.clear()
+                    seen.clear()
+                seen.add(item.article_id)
+                art_batch.append(item.article)
+                claim_batch.extend(item.claims)
+                ids.append(item.article_id)
+                report.articles += 1
+                report.claims += len(item.claims)
+                if len(art_batch) >= batch_size:
+                    await flush()
+        await flush()
+        tasks.extend(await writes.finish())
+    finally:
+        writes.close()
     if stats_sink is None:
         # written right behind the last batches and waited for with them: a bulk ingestion ends
         # with one wait, not a wait and then a second write
@@ -120,6 +133,54 @@ async def index_articles(
         # leaves the job to be retried, and its change must not be counted twice
         stats_sink.merge(stats)
     return report
+
+
+class _Writes:
+    """Where the batches of ``index_articles`` go: straight to Meilisearch, or (``spooled``) into
+    spools pushed by ``finish``. Either way an article's new claims are written before its stale
+    ones are deleted (claim ids hold the article id: a stale id is never a new one), so a failure
+    in between leaves the old claims, never none."""
+
+    def __init__(self, client: MeiliClient, names: IndexNames, *, spooled: bool) -> None:
+        self.client, self.names, self.spooled = client, names, spooled
+        self.claims: DocumentSpool | None = None
+        self.articles: DocumentSpool | None = None
+        self.stale: set[str] = set()
+
+    async def batch(
+        self, claims: list[dict[str, object]], articles: list[dict[str, object]], stale: set[str]
+    ) -> list[int]:
+        if self.spooled:
+            if self.claims is None or self.articles is None:
+                self.claims, self.articles = DocumentSpool(), DocumentSpool()
+            self.claims.add(claims)
+            self.articles.add(articles)
+            self.stale |= stale
+            return []
+        # claims first, so that they become searchable one Meilisearch batch sooner
+        tasks = [await self.client.add_documents(self.names.claims, claims)] if claims else []
+        tasks.append(await self.client.add_documents(self.names.articles, articles))
+        if stale:
+            tasks.append(await self.client.delete_documents(self.names.claims, sorted(stale)))
+        return tasks
+
+    async def finish(self) -> list[int]:
+        """Push what the spools hold (nothing to do unless ``spooled``)."""
+        tasks: list[int] = []
+        for uid, spool in ((self.names.claims, self.claims), (self.names.articles, self.articles)):
+            for payload in spool.payloads() if spool is not None else ():
+                tasks.append(await self.client.add_documents_encoded(uid, payload))
+        if self.stale:
+            tasks.append(await self.client.delete_documents(self.names.claims, sorted(self.stale)))
+        self.close()
+        return tasks
+
+    def close(self) -> None:
+        for spool in (self.claims, self.articles):
+            if spool is not None:
+                spool.close()
+        self.claims = self.articles = None
+        self.stale = set()
 
 
 async def index_claims(

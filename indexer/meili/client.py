@@ -242,6 +242,12 @@ class MeiliClient:
 
     async def request(self, method: str, path: str, body: Any = None, params: Any = None) -> Any:
         content = orjson.dumps(body) if body is not None else None
+        return await self.request_encoded(method, path, content, params)
+
+    async def request_encoded(
+        self, method: str, path: str, content: bytes | None, params: Any = None
+    ) -> Any:
+        """``request`` with a body already encoded as JSON."""
         self.requests_sent += 1
         try:
             status, data = await self._send(method, path, content, params)
@@ -313,6 +319,13 @@ class MeiliClient:
         """Enqueue an add-or-replace; returns the task uid (wait with ``wait_for_task``)."""
         task: Json = await self.request(
             "POST", f"/indexes/{uid}/documents", docs, params={"primaryKey": primary_key}
+        )
+        return int(task["taskUid"])
+
+    async def add_documents_encoded(self, uid: str, payload: bytes, primary_key: str = "id") -> int:
+        """``add_documents`` of a JSON array already encoded (``indexer.spool``)."""
+        task: Json = await self.request_encoded(
+            "POST", f"/indexes/{uid}/documents", payload, params={"primaryKey": primary_key}
         )
         return int(task["taskUid"])
 

@@ -118,7 +118,7 @@ class ManagedMeilisearch:
 
     data_dir: Path | None = None
     port: int = 0
-    master_key: str = field(default_factory=lambda: secrets.token_hex(24))  # hex: never starts with "-"
+    master_key: str = field(default_factory=lambda: secrets.token_hex(24))
     max_indexing_memory: str = field(default_factory=indexing_memory_from_env)
     max_indexing_threads: int = field(default_factory=indexing_threads_from_env)
     binary: Path | None = None
@@ -155,15 +155,17 @@ class ManagedMeilisearch:
             "--db-path", str(self.data_dir / "data.ms"),
             "--dump-dir", str(self.data_dir / "dumps"),
             "--snapshot-dir", str(self.data_dir / "snapshots"),
-            f"--master-key={self.master_key}",
             "--env", "development",
             "--no-analytics",
             "--max-indexing-memory", self.max_indexing_memory,
             "--max-indexing-threads", str(self.max_indexing_threads),
         ]
+        # the key goes through the environment: a command line is readable by every local user
+        # (/proc/<pid>/cmdline, ps), a process's environment only by its owner
+        env = {**os.environ, "MEILI_MASTER_KEY": self.master_key}
         with log_path.open("ab") as log:
             self._proc = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                args, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C in the terminal goes to us; we stop it ourselves
             )
         atexit.register(self.stop)

@@ -2,7 +2,10 @@
 
 Timed from the first read of the corpus to the moment every Meilisearch task has succeeded (then
 checked: the claims index holds exactly the claims extracted). Extraction runs in ``--workers``
-processes (default one per core, ``indexer.extraction_pool``) while this process pushes batches;
+processes (default one per core, ``indexer.extraction_pool``); this process gathers the documents
+in spools and pushes them once extraction is done (``indexer.spool``): ``seconds_to_enqueued`` is
+when the last batch was extracted and handed over, ``seconds_meili_tail`` the rest (the push and
+Meilisearch's indexing);
 ``sentences_per_s`` is per CPU-second of extraction (one core), ``sentences_per_s_wall`` the
 end-to-end rate. Sentences are counted afterwards, outside the timed window. Peak RSS: the kernel's
 VmHWM of this process (reading + pushing) and of Meilisearch, sampled from ``/proc`` while it runs

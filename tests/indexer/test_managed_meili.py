@@ -44,6 +44,10 @@ def test_start_stop_on_free_port_with_key() -> None:
         assert httpx.get(f"{server.url}/indexes").status_code == 401
         ok = httpx.get(f"{server.url}/version", headers={"Authorization": f"Bearer {server.master_key}"})
         assert ok.json()["pkgVersion"] == "1.21.0"
+        # ... and handed over in the environment, not on the world-readable command line
+        assert server.pid is not None
+        cmdline = Path(f"/proc/{server.pid}/cmdline").read_bytes()
+        assert b"--db-path" in cmdline and server.master_key.encode() not in cmdline
         data_dir = server.data_dir
     assert not server.running
     assert data_dir is not None and not data_dir.exists()
