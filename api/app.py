@@ -17,7 +17,7 @@ from api.errors import QawlError, translate
 from api.graphql import router as graphql_router
 from api.graphql.schema import build_schema
 from api.logging import configure_logging
-from api.metrics import RequestMiddleware
+from api.metrics import RequestMiddleware, add_meili_time
 from api.responses import OrjsonResponse
 from api.rest import claims, health, pages
 from api.rest import similar as similar_rest
@@ -44,6 +44,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             except MeiliError as exc:
                 log.warning("no search-only key from Meilisearch yet: %s", exc)
         reader = MeiliClient(settings.meili_url, read_key) if read_key else admin
+        admin.on_round_trip = reader.on_round_trip = add_meili_time  # meili_ms of each request
         app.state.meili = admin
         app.state.search = SearchService(
             reader, settings.claims_index, settings.articles_index, settings.max_first, settings_client=admin

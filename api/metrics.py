@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
@@ -41,6 +42,18 @@ MEILI_LATENCY = Histogram(
     buckets=BUCKETS,
 )
 
+# seconds the current request has waited for Meilisearch (one mutable cell per request, so that
+# tasks started within the request add to it too)
+_meili_seconds: ContextVar[list[float] | None] = ContextVar("qawl_meili_seconds", default=None)
+
+
+def add_meili_time(seconds: float) -> None:
+    """``MeiliClient.on_round_trip`` of the API's clients: adds to the current request's total."""
+    cell = _meili_seconds.get()
+    if cell is not None:
+        cell[0] += seconds
+
+
 FIXED_ROUTES = frozenset({"/graphql", "/graphql/"})
 _MAX_OPERATION_NAMES = 200
 _operation_names: set[str] = set()
@@ -72,8 +85,10 @@ def _route(scope: Scope) -> str:
 
 
 class RequestMiddleware:
-    """Request id (``X-Request-Id`` in and out), metrics, one JSON access-log line, and a 500 JSON
-    body with the request id for any unexpected exception (logged with its traceback)."""
+    """Request id (``X-Request-Id`` in and out), metrics, one JSON access-log line (with
+    ``meili_ms``, the time spent waiting for Meilisearch, also sent as ``Server-Timing: meili``),
+    and a 500 JSON body with the request id for any unexpected exception (logged with its
+    traceback)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -89,6 +104,8 @@ class RequestMiddleware:
                 break
         rid = rid or uuid.uuid4().hex[:16]
         token = request_id_var.set(rid)
+        meili = [0.0]
+        meili_token = _meili_seconds.set(meili)
         scope.setdefault("state", {})["request_id"] = rid
         status = 500
         started = False
@@ -102,6 +119,7 @@ class RequestMiddleware:
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", rid.encode("latin-1")),
+                    (b"server-timing", b"meili;dur=%.1f" % (meili[0] * 1000)),
                 ]
             await send(message)
 
@@ -147,6 +165,8 @@ class RequestMiddleware:
                     "route": route,
                     "status": status,
                     "ms": round(elapsed * 1000, 2),
+                    "meili_ms": round(meili[0] * 1000, 2),
                 }
                 log.info("request", extra=extra)
             request_id_var.reset(token)
+            _meili_seconds.reset(meili_token)

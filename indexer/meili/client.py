@@ -24,7 +24,7 @@ import ssl
 import time
 import urllib.parse
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import httptools
@@ -212,6 +212,9 @@ class MeiliClient:
             self._head_tail = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
             self._head_tail = f"Host: {self._pool.host_header}\r\n" + self._head_tail
         self.requests_sent = 0  # observable by tests (DataLoader batching)
+        # called with the seconds each request waited for Meilisearch's answer (the API adds them
+        # up per request: ``meili_ms`` in its request log, a ``Server-Timing`` header)
+        self.on_round_trip: Callable[[float], None] | None = None
 
     async def aclose(self) -> None:
         if self._http is not None:
@@ -249,10 +252,14 @@ class MeiliClient:
     ) -> Any:
         """``request`` with a body already encoded as JSON."""
         self.requests_sent += 1
+        start = time.perf_counter()
         try:
             status, data = await self._send(method, path, content, params)
         except (httpx.TransportError, httpx.TimeoutException, OSError, TimeoutError) as exc:
             raise MeiliUnavailable(f"Meilisearch at {self.url} unreachable: {exc!r}") from exc
+        finally:
+            if self.on_round_trip is not None:
+                self.on_round_trip(time.perf_counter() - start)
         if status >= 500:
             text = data[:300].decode(errors="replace")
             raise MeiliUnavailable(f"Meilisearch answered {status}: {text}")

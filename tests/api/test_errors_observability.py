@@ -95,6 +95,26 @@ def test_access_logs_are_json_with_request_ids(
     assert access[0]["ms"] >= 0 and access[0]["ts"].endswith("Z")
 
 
+def test_time_spent_in_meilisearch_is_logged_and_sent_as_server_timing(
+    api: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``meili_ms``: what a request waited for Meilisearch, within its own ``ms``; a request that
+    asks Meilisearch nothing waited 0."""
+    capsys.readouterr()
+    search = api.get("/v1/claims", params={"q": "مرتزقة", "facets": "true"})
+    gql = api.post("/graphql", json={"query": "{ claims(query: \"مرتزقة\", first: 2) { totalCount } }"})
+    static = api.get("/openapi.json")
+    logs = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    by_rid = {entry["request_id"]: entry for entry in logs if entry["msg"] == "request"}
+    for response in (search, gql):
+        entry = by_rid[response.headers["x-request-id"]]
+        assert 0 < entry["meili_ms"] <= entry["ms"]
+        timing = response.headers["server-timing"]
+        assert timing.startswith("meili;dur=") and float(timing.split("=")[1]) > 0
+    assert by_rid[static.headers["x-request-id"]]["meili_ms"] == 0
+    assert static.headers["server-timing"] == "meili;dur=0.0"
+
+
 def _metric(text: str, name: str, **labels: str) -> float:
     total = 0.0
     for line in text.splitlines():
