@@ -40,6 +40,7 @@ from qawl.bench.common import (
     expect_json_without_errors,
     log,
     meili_server,
+    percentile,
     run_async,
     run_concurrent,
     run_sequential,
@@ -50,6 +51,7 @@ from qawl.bench.corpus_index import build_index, drop_indexes
 DEFAULT_ARTICLES: int | None = None  # the whole corpus
 DEFAULT_QUERIES = 2000
 FIRST = 20
+WARM_UP = 50  # queries sent to every target before the measured phases
 WORD = re.compile(r"[\u0621-\u064A]{3,}")
 
 GRAPHQL_QUERY = """
@@ -246,6 +248,7 @@ def run_search_bench(
                     )
                 result = run_async(_measure(targets, len(pairs), concurrency))
                 errors = {t.name: t.errors for t in targets if t.errors}
+                own = api_own_ms(api.log_path.read_text(errors="replace"), min(WARM_UP, len(pairs)), len(pairs))
         finally:
             run_async(drop_indexes(meili, prefix))
     raw_rest = "raw_rest" if not same else "raw"
@@ -284,9 +287,41 @@ def run_search_bench(
             "rest_sends_same_meili_requests_as_graphql": same,
             "raw_is": "the Meilisearch requests the API sent for the GraphQL call, replayed",
             "sample_meili_request": gql_calls[0][0][2] if gql_calls and gql_calls[0] else None,
+            "api_own_ms_c1": own,
+            "api_own_ms_is": "from the API's request log: ms - meili_ms (its time besides waiting "
+            "for Meilisearch), c1 phase",
             "errors": errors,
         }
     )
+    return out
+
+
+_ROUTES = {"/graphql": "graphql", "/v1/claims": "rest"}
+
+
+def api_own_ms(log_text: str, warm_up: int, n: int) -> dict[str, dict[str, float]]:
+    """The API's own time per request of the concurrency-1 phase, p50/p99 by route, from its JSON
+    request log: ``ms - meili_ms``. Sequential requests are logged in the order they were sent:
+    the phase's are the ``n`` after the ``warm_up`` ones. A route with another count is left out."""
+    own: dict[str, list[float]] = {path: [] for path in _ROUTES}
+    for line in log_text.splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        values = own.get(entry.get("path")) if entry.get("msg") == "request" else None
+        if values is not None and "meili_ms" in entry:
+            values.append(entry["ms"] - entry["meili_ms"])
+    out: dict[str, dict[str, float]] = {}
+    for path, values in own.items():
+        phase = values[warm_up : warm_up + n]
+        if len(phase) == n:
+            out[_ROUTES[path]] = {
+                "p50": round(percentile(phase, 50), 3),
+                "p99": round(percentile(phase, 99), 3),
+            }
     return out
 
 
@@ -298,7 +333,7 @@ async def _measure(
     targets: list[Target], n: int, concurrency: int
 ) -> dict[str, dict[str, dict[str, float]]]:
     indices = list(range(n))
-    warm = indices[: min(50, n)]
+    warm = indices[: min(WARM_UP, n)]
     await run_sequential(targets, warm)  # warm-up: connections, caches, JIT-free but lazy imports
     for t in targets:
         t.errors.clear()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from qawl.bench.common import percentile, summary_ms
+from qawl.bench.search import api_own_ms
 from tests.conftest import SHARED_DATA, Meili
 
 CORPUS = SHARED_DATA / "saudinewsnet.jsonl.gz"
@@ -83,6 +84,27 @@ def test_bench_search_tiny(meili: Meili) -> None:
     }
     assert all(v > 0 for v in out["ratios"].values())
     assert out["meili_requests_per_query"]["graphql"] >= 1  # raw replays what the API really sent
+    # the API's own time (request log: ms - meili_ms) is part of each request's latency
+    own = out["api_own_ms_c1"]
+    assert set(own) == {"graphql", "rest"}
+    for name in ("graphql", "rest"):  # 20 queries: p99 is the slowest request
+        assert 0 < own[name]["p50"] <= own[name]["p99"] < out[name]["c1"]["p99"]
+
+
+def test_api_own_time_is_read_from_the_request_log() -> None:
+    def line(path: str, ms: float, meili_ms: float | None = 1.0) -> str:
+        entry = {"msg": "request", "path": path, "ms": ms}
+        if meili_ms is not None:
+            entry["meili_ms"] = meili_ms
+        return json.dumps(entry)
+
+    lines = [line("/graphql", 99.0), line("/v1/claims", 99.0)]  # warm-up
+    lines += ["not json", '{"msg": "startup"}', line("/healthz", 5.0), line("/graphql", 7.0, None)]
+    lines += [line("/graphql", 1.0 + ms) for ms in (3.0, 5.0, 4.0)]
+    lines += [line("/v1/claims", 1.0 + ms) for ms in (2.0, 2.5)]  # one short: rest is left out
+    lines += [line("/graphql", 50.0)]  # the concurrent phase
+    own = api_own_ms("\n".join(lines), warm_up=1, n=3)
+    assert own == {"graphql": {"p50": 4.0, "p99": 5.0}}
 
 
 @pytest.mark.slow
