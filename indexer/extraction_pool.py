@@ -105,6 +105,10 @@ async def extracted_chunks(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+_AUTOGROUP = "/proc/self/autogroup"
+_PR_SET_PDEATHSIG = 1
+
+
 def _lower_priority() -> None:
     """Pool initializer: run below every other process of the machine (see ``WORKER_NICE``)."""
     os.nice(WORKER_NICE)
@@ -120,10 +124,6 @@ def _lower_priority() -> None:
             fh.write(str(min(19, group_nice + WORKER_NICE)))
     except OSError:
         pass  # a kernel that refuses it leaves the worker at its nice value within its session
-
-
-_AUTOGROUP = "/proc/self/autogroup"
-_PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> None:

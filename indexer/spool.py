@@ -30,13 +30,11 @@ class DocumentSpool:
     def __init__(self) -> None:
         # closed by close() / the with block: the spool outlives this call
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="qawl-spool-")  # noqa: SIM115
-        self.count = 0
 
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
         for doc in docs:
             self._file.write(orjson.dumps(doc))
             self._file.write(b"\n")
-            self.count += 1
 
     def payloads(self, max_bytes: int = PUSH_BYTES) -> Iterator[bytes]:
         """The spooled documents in order, as JSON arrays of at most ``max_bytes`` (a single

@@ -67,7 +67,7 @@ async def _index(
             nonlocal done
             done += n_articles
             if progress:
-                typer.echo(f"\r  indexed {done}/{len(articles)} articles", err=True, nl=False)
+                typer.echo(f"\r  extracted {done}/{len(articles)} articles", err=True, nl=False)
 
         report = await index_articles(
             client,

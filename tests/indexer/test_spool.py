@@ -13,7 +13,6 @@ def test_payloads_are_json_arrays_in_order_within_the_size_limit() -> None:
         spool.add(docs[:200])
         spool.add(docs[200:])
         payloads = list(spool.payloads(max_bytes=2_000))
-    assert spool.count == 500
     assert len(payloads) > 5 and all(len(p) <= 2_000 for p in payloads)
     assert [d for p in payloads for d in orjson.loads(p)] == docs
     # each payload is as full as the limit allows: the next document would not have fitted
